@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tributary",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tributary", targets: ["tributary"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+    ],
+    targets: [
+        // Alloy configuration syntax: scanner, parser, AST, printer, diagnostics. Knows nothing of logs.
+        .target(name: "Syntax"),
+        // Values, evaluation, standard library, component registry and graph.
+        .target(name: "Runtime", dependencies: ["Syntax"]),
+        // Shared log types: entries, label sets, batches, receivers, acknowledgements.
+        .target(name: "LogCore"),
+        // local.file_match and loki.source.file.
+        .target(name: "FileSource", dependencies: ["LogCore"]),
+        // Adapters that turn each module into an Alloy component.
+        .target(name: "Components", dependencies: [
+            "Runtime", "LogCore", "FileSource",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        .executableTarget(name: "tributary", dependencies: [
+            "Syntax", "Runtime", "Components", "LogCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components"]),
+        .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v6]
+)
