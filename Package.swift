@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Tributary",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tributary", targets: ["tributary"]),
     ],
@@ -18,7 +18,7 @@ let package = Package(
         // Alloy configuration syntax: scanner, parser, AST, printer, diagnostics. Knows nothing of logs.
         .target(name: "Syntax"),
         // Values, evaluation, standard library, component registry and graph.
-        .target(name: "Runtime", dependencies: ["Syntax"]),
+        .target(name: "Runtime", dependencies: ["Syntax", .product(name: "Logging", package: "swift-log")]),
         // Shared log types: entries, label sets, batches, receivers, acknowledgements.
         .target(name: "LogCore"),
         // local.file_match and loki.source.file.

@@ -379,3 +379,15 @@ struct StreamPrinter {
         }
     }
 }
+
+extension Formatter {
+    /// The text of one expression as the formatter prints it, without comments (used in value errors).
+    public static func text(of e: Expr, in source: SourceFile) -> String {
+        var p = StreamPrinter(file: File(source: source, body: [], comments: []))
+        p.expr(e)
+        p.finish()
+        var aligner = TabAligner()
+        aligner.write(p.stream)
+        return String(decoding: trim(aligner.flush()), as: UTF8.self)
+    }
+}

@@ -1,13 +1,146 @@
 import ArgumentParser
+import Components
+import Dispatch
+import Logging
+import Metrics
+import Prometheus
+import Runtime
+import Syntax
+#if canImport(Glibc)
+import Glibc
+#endif
 
+/// `tributary run CONFIG`: runs the pipeline until SIGINT or SIGTERM, then drains and stops.
 struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the pipeline of a configuration file or directory.")
-    @Argument var config: String
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the pipeline of a configuration file, or of every *.alloy file in a directory."
+    )
+
+    @Argument(help: "Configuration file or directory.")
+    var config: String
+
+    @Option(name: .customLong("storage.path"), help: "Where components keep their data (one directory each).")
+    var storagePath = "/var/lib/tributary"
+
+    @Option(name: .customLong("server.http.listen-addr"), help: "Address of the HTTP server (/metrics, /-/ready, /-/healthy); port 0 picks a free port.")
+    var listenAddress = "127.0.0.1:12345"
+
+    @Option(name: .customLong("log.level"), help: "debug, info, warn or error; overrides the logging block.")
+    var logLevel: String?
+
+    @Option(name: .customLong("log.format"), help: "logfmt or json; overrides the logging block.")
+    var logFormat: String?
+
+    @Option(name: .customLong("stability.level"), help: "generally-available, public-preview or experimental.")
+    var stabilityLevel = "generally-available"
+
+    @Option(name: .customLong("drain-timeout"), help: "How long each component may take to flush at shutdown.")
+    var drainTimeout = "15s"
+
+    func run() async throws {
+        Stdlib.version = TributaryVersion.string
+        let graph: ConfigGraph
+        do { graph = try ConfigLoader.load(config) } catch {
+            printError(error.pretty())
+            throw ExitCode(1)
+        }
+        let level = Logger.Level(alloyName: logLevel ?? graph.logging.level) ?? .info
+        let format = LineLogHandler.Format(rawValue: logFormat ?? graph.logging.format) ?? .logfmt
+        LoggingSystem.bootstrap { _ in LineLogHandler(format: format, logLevel: level) }
+        let logger = Logger(label: "tributary")
+        for w in graph.warnings.items { logger.warning("\(w.description)") }
+
+        let allowExperimental = stabilityLevel == "experimental"
+        let validation = Controller.validate(graph, allowExperimental: allowExperimental)
+        if validation.hasErrors {
+            printError(validation.pretty())
+            throw ExitCode(1)
+        }
+        let drain: Int64
+        do { drain = try AlloyDuration.parse(drainTimeout) } catch {
+            throw ValidationError("--drain-timeout: \(error.message)")
+        }
+
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        guard mkdirAll(storagePath) else {
+            logger.error("cannot create storage directory", metadata: ["path": "\(storagePath)", "err": "\(systemMessage(errno))"])
+            throw ExitCode(1)
+        }
+
+        let controller = Controller(graph: graph, storagePath: storagePath, allowExperimental: allowExperimental, logger: logger)
+        let (host, port) = try parseListenAddress(listenAddress)
+        let server: AgentHTTPServer
+        do {
+            server = try await AgentHTTPServer.start(host: host, port: port, registry: registry) { await controller.isReady }
+        } catch {
+            logger.error("cannot start HTTP server", metadata: ["addr": "\(listenAddress)", "err": "\(error)"])
+            throw ExitCode(1)
+        }
+        logger.info("now listening for http traffic", metadata: ["addr": "\(server.localAddress)"])
+
+        let signals = SignalWaiter()
+        do {
+            try await controller.start()
+        } catch let diags as Diagnostics {
+            printError(diags.pretty())
+            await controller.stop(drainTimeout: .nanoseconds(drain))
+            await server.shutdown()
+            throw ExitCode(1)
+        }
+        logger.info("all components started", metadata: ["components": "\(graph.nodes.count)"])
+
+        let signal = await signals.wait()
+        logger.info("received signal, shutting down", metadata: ["signal": "\(signal)"])
+        await controller.stop(drainTimeout: .nanoseconds(drain))
+        await server.shutdown()
+        logger.info("shutdown complete")
+    }
+
+    private func parseListenAddress(_ addr: String) throws -> (String, Int) {
+        guard let colon = addr.lastIndex(of: ":"), let port = Int(addr[addr.index(after: colon)...]), port >= 0, port < 65536 else {
+            throw ValidationError("--server.http.listen-addr must be HOST:PORT, got \(addr)")
+        }
+        var host = String(addr[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
 }
 
-struct ValidateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a configuration without running it.")
-    @Argument var config: String
-    func run() throws {}
+/// Creates a directory and its parents.
+func mkdirAll(_ path: String) -> Bool {
+    var current = path.hasPrefix("/") ? "" : "."
+    for part in path.split(separator: "/") {
+        current += "/" + part
+        if mkdir(current, 0o755) != 0 && errno != EEXIST { return false }
+    }
+    return true
+}
+
+/// Waits for SIGINT or SIGTERM. (Unchecked: the dispatch sources are only kept alive, never touched again.)
+final class SignalWaiter: @unchecked Sendable {
+    private let stream: AsyncStream<Int32>
+    private let sources: [any DispatchSourceSignal]
+
+    init() {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        self.stream = stream
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { continuation.yield(sig) }
+            s.resume()
+            sources.append(s)
+        }
+        self.sources = sources
+    }
+
+    func wait() async -> String {
+        var it = stream.makeAsyncIterator()
+        let sig = await it.next() ?? SIGTERM
+        return sig == SIGINT ? "SIGINT" : "SIGTERM"
+    }
 }

@@ -1,0 +1,35 @@
+import Runtime
+
+/// Every component Tributary runs, one line each, and the Alloy components it recognises but does not run.
+public enum AllComponents {
+    public static let registry: Registry = {
+        var r = Registry()
+        r.register(ComponentRegistration("local.file_match", LocalFileMatch.self, exports: ["targets": .array([])]))
+        r.register(ComponentRegistration("loki.echo", LokiEcho.self, exports: ["receiver": placeholderReceiver]))
+        r.register(ComponentRegistration("loki.source.file", LokiSourceFile.self))
+        r.markUnsupported(notYetImplemented + outOfScope)
+        return r
+    }()
+
+    /// Components of Tributary's scope that later work will add.
+    static let notYetImplemented = [
+        "discovery.kubernetes", "discovery.relabel", "loki.source.journal", "loki.process", "loki.relabel", "loki.write",
+    ]
+
+    /// Alloy components outside a node log agent's scope (families end in `.*`).
+    static let outOfScope = [
+        "prometheus.*", "otelcol.*", "pyroscope.*", "beyla.*", "faro.*", "mimir.*", "remote.*", "database_observability.*",
+        "discovery.azure", "discovery.consul", "discovery.consulagent", "discovery.digitalocean", "discovery.dns",
+        "discovery.docker", "discovery.dockerswarm", "discovery.ec2", "discovery.eureka", "discovery.file", "discovery.gce",
+        "discovery.hetzner", "discovery.http", "discovery.ionos", "discovery.kubelet", "discovery.kuma", "discovery.lightsail",
+        "discovery.linode", "discovery.marathon", "discovery.nerve", "discovery.nomad", "discovery.openstack",
+        "discovery.ovhcloud", "discovery.process", "discovery.puppetdb", "discovery.scaleway", "discovery.serverset",
+        "discovery.triton", "discovery.uyuni",
+        "local.file",
+        "loki.source.api", "loki.source.awsfirehose", "loki.source.azure_event_hubs", "loki.source.cloudflare",
+        "loki.source.docker", "loki.source.gcplog", "loki.source.gelf", "loki.source.heroku", "loki.source.kafka",
+        "loki.source.kubernetes", "loki.source.kubernetes_events", "loki.source.podlogs", "loki.source.syslog",
+        "loki.source.windowsevent",
+        "loki.rules.kubernetes", "loki.secretfilter", "loki.enrich",
+    ]
+}

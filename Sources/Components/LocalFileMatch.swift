@@ -1,0 +1,55 @@
+import FileSource
+import LogCore
+import Runtime
+import Synchronization
+
+/// `local.file_match`: expands the `__path__` glob of each target every `sync_period` (and at once when its
+/// arguments change) and exports one target per matching file.
+public final class LocalFileMatch: TypedComponent {
+    public struct Arguments: ComponentArguments {
+        var pathTargets: [[String: String]]
+        var syncPeriod: AlloyDuration
+        var ignoreOlderThan: AlloyDuration
+
+        public init(_ d: inout BodyDecoder) {
+            pathTargets = d.required("path_targets")
+            syncPeriod = d.attribute("sync_period", default: .seconds(10))
+            ignoreOlderThan = d.attribute("ignore_older_than", default: .zero)
+            if syncPeriod.nanoseconds <= 0 { d.error("sync_period must be greater than 0", attribute: "sync_period") }
+            for (i, t) in pathTargets.enumerated() where (t["__path__"] ?? "").isEmpty {
+                d.error("path_targets[\(i)] has no __path__ label", attribute: "path_targets")
+            }
+        }
+    }
+
+    private let options: ComponentOptions
+    private let state: Mutex<(arguments: Arguments, targets: [[String: String]])>
+    private let wake = WakeSignal()
+
+    public init(options: ComponentOptions, arguments: Arguments) async throws {
+        self.options = options
+        let initial = FileMatch.resolve(arguments.pathTargets, ignoreOlderThan: arguments.ignoreOlderThan.nanoseconds,
+                                        nowNanoseconds: WallClock.nowNanoseconds())
+        state = Mutex((arguments, initial))
+    }
+
+    public var exports: [String: Value] { ["targets": targetsValue(state.withLock { $0.targets })] }
+
+    public func run() async {
+        while !Task.isCancelled {
+            let period = state.withLock { $0.arguments.syncPeriod }
+            await wake.wait(timeout: period.swiftDuration)
+            if Task.isCancelled { break }
+            let args = state.withLock { $0.arguments }
+            let targets = FileMatch.resolve(args.pathTargets, ignoreOlderThan: args.ignoreOlderThan.nanoseconds,
+                                            nowNanoseconds: WallClock.nowNanoseconds())
+            state.withLock { $0.targets = targets }
+            options.onStateChange(["targets": targetsValue(targets)])
+        }
+    }
+
+    public func update(arguments: Arguments) async throws {
+        state.withLock { $0.arguments = arguments }
+        wake.signal()
+    }
+}

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The matching behind `local.file_match`: expands each target's `__path__` glob, drops matches of
+/// `__path_exclude__`, directories, unreadable paths and (optionally) files not modified recently.
+public enum FileMatch {
+    /// One target per matched file, with `__path__` replaced by the absolute path of the match.
+    /// - Parameters:
+    ///   - ignoreOlderThan: nanoseconds; 0 disables the modification-time filter.
+    public static func resolve(_ targets: [[String: String]], ignoreOlderThan: Int64 = 0,
+                               nowNanoseconds: Int64) -> [[String: String]] {
+        var out: [[String: String]] = []
+        let cwd = currentDirectory()
+        for target in targets {
+            guard let pattern = target["__path__"], !pattern.isEmpty else { continue }
+            let exclude = target["__path_exclude__"].flatMap { $0.isEmpty ? nil : absolute($0, cwd) }
+            for match in Glob.expand(pattern) {
+                let path = absolute(match, cwd)
+                if let exclude, Glob.match(exclude, path) { continue }
+                var st = stat()
+                guard stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else { continue }
+                if ignoreOlderThan > 0 {
+                    let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+                    if mtime < nowNanoseconds - ignoreOlderThan { continue }
+                }
+                var t = target
+                t["__path__"] = path
+                out.append(t)
+            }
+        }
+        return out
+    }
+
+    static func absolute(_ path: String, _ cwd: String) -> String {
+        path.hasPrefix("/") ? path : cleanPath(cwd + "/" + path)
+    }
+
+    static func cleanPath(_ path: String) -> String {
+        var out: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { if !out.isEmpty { out.removeLast() }; continue }
+            out.append(part)
+        }
+        return "/" + out.joined(separator: "/")
+    }
+
+    static func currentDirectory() -> String {
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buf, buf.count) != nil else { return "/" }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,132 @@
+/// One label: a name and a value.
+public struct Label: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A set of labels kept sorted by name (bytewise), so that equal sets compare and hash equal and the
+/// LogQL form `{a="x", b="y"}` can be written without sorting again.
+public struct LabelSet: Sendable, Hashable, CustomStringConvertible {
+    public private(set) var labels: [Label]
+
+    public init() { labels = [] }
+
+    /// Builds a set from a dictionary; empty values are dropped (an empty label is an absent label).
+    public init(_ dict: [String: String]) {
+        labels = dict.compactMap { $0.value.isEmpty ? nil : Label($0.key, $0.value) }
+        labels.sort { LabelSet.less($0.name, $1.name) }
+    }
+
+    static func less(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    public var isEmpty: Bool { labels.isEmpty }
+    public var count: Int { labels.count }
+
+    private func index(of name: String) -> (found: Bool, at: Int) {
+        var lo = 0, hi = labels.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if labels[mid].name == name { return (true, mid) }
+            if LabelSet.less(labels[mid].name, name) { lo = mid + 1 } else { hi = mid }
+        }
+        return (false, lo)
+    }
+
+    public subscript(name: String) -> String? {
+        get {
+            let (found, i) = index(of: name)
+            return found ? labels[i].value : nil
+        }
+        set {
+            let (found, i) = index(of: name)
+            if let v = newValue, !v.isEmpty {
+                if found { labels[i].value = v } else { labels.insert(Label(name, v), at: i) }
+            } else if found {
+                labels.remove(at: i)
+            }
+        }
+    }
+
+    /// The labels whose names do not start with `__`.
+    public var withoutReserved: LabelSet {
+        var copy = self
+        copy.labels.removeAll { $0.name.utf8.starts(with: [95, 95]) }
+        return copy
+    }
+
+    public var dictionary: [String: String] {
+        Dictionary(labels.map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b })
+    }
+
+    /// The LogQL form: `{a="x", b="y"}` with values quoted as Go's `strconv.Quote` does.
+    public var description: String {
+        var out: [UInt8] = []
+        appendLogQL(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the LogQL form to a byte buffer.
+    public func appendLogQL(to out: inout [UInt8]) {
+        LabelSet.appendLogQL(labels, to: &out)
+    }
+
+    /// Appends `{name="value", …}` for any list of labels, in the given order.
+    public static func appendLogQL(_ labels: [Label], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (i, l) in labels.enumerated() {
+            if i > 0 { out.append(contentsOf: [44, 32]) }
+            out.append(contentsOf: l.name.utf8)
+            out.append(UInt8(ascii: "="))
+            appendQuoted(l.value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+/// Appends `s` quoted like Go's `strconv.Quote`: `"` and `\` escaped, control characters as `\n`, `\t`,
+/// `\xNN`; printable non-ASCII kept as UTF-8; invalid UTF-8 bytes as `\xNN`.
+public func appendQuoted(_ s: String, to out: inout [UInt8]) {
+    out.append(34)
+    for scalar in s.unicodeScalars {
+        let v = scalar.value
+        if v < 0x80 {
+            let b = UInt8(v)
+            switch b {
+            case 34: out.append(contentsOf: [92, 34])
+            case 92: out.append(contentsOf: [92, 92])
+            case 10: out.append(contentsOf: [92, 110])
+            case 13: out.append(contentsOf: [92, 114])
+            case 9: out.append(contentsOf: [92, 116])
+            case 7: out.append(contentsOf: [92, 97])
+            case 8: out.append(contentsOf: [92, 98])
+            case 12: out.append(contentsOf: [92, 102])
+            case 11: out.append(contentsOf: [92, 118])
+            case 0..<0x20, 0x7F:
+                out.append(contentsOf: [92, 120, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]])
+            default: out.append(b)
+            }
+        } else {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator:
+                if v < 0x10000 {
+                    out.append(contentsOf: [92, 117])
+                    for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int((v >> UInt32(shift)) & 15)]) }
+                } else {
+                    out.append(contentsOf: [92, 85])
+                    for shift in stride(from: 28, through: 0, by: -4) { out.append(hexDigits[Int((v >> UInt32(shift)) & 15)]) }
+                }
+            default:
+                out.append(contentsOf: String(scalar).utf8)
+            }
+        }
+    }
+    out.append(34)
+}

@@ -1,0 +1,106 @@
+import Syntax
+
+/// What the runtime hands a component: its id, its data directory and a way to publish new exports.
+public struct ComponentOptions: Sendable {
+    /// The component's id, e.g. `loki.source.file.pods`.
+    public var id: String
+    /// `<storage.path>/<id>`: the component's own data directory.
+    public var dataPath: String
+    /// Publishes new exports; dependents are re-evaluated and updated.
+    public var onStateChange: @Sendable ([String: Value]) -> Void
+
+    public init(id: String, dataPath: String, onStateChange: @escaping @Sendable ([String: Value]) -> Void) {
+        self.id = id
+        self.dataPath = dataPath
+        self.onStateChange = onStateChange
+    }
+}
+
+/// A running component. `run()` works until its task is cancelled, then drains what it holds and returns.
+public protocol Component: AnyObject, Sendable {
+    /// The exports after construction.
+    var exports: [String: Value] { get }
+    func run() async
+    /// Applies new arguments (already decoded by the registration).
+    func update(_ arguments: any Sendable) async throws
+}
+
+/// Arguments of a component, decoded from its block body.
+public protocol ComponentArguments: Sendable {
+    init(_ decoder: inout BodyDecoder)
+}
+
+/// A component with typed arguments; its registration erases the type.
+public protocol TypedComponent: Component {
+    associatedtype Arguments: ComponentArguments
+    init(options: ComponentOptions, arguments: Arguments) async throws
+    func update(arguments: Arguments) async throws
+}
+
+extension TypedComponent {
+    public func update(_ arguments: any Sendable) async throws {
+        guard let a = arguments as? Arguments else { return }
+        try await update(arguments: a)
+    }
+}
+
+/// How stable a component is, as Alloy labels them.
+public enum Stability: String, Sendable { case generallyAvailable = "generally-available", publicPreview = "public-preview", experimental }
+
+/// One registered component: its name, the exports it offers (as zero values for validation), and how to
+/// decode its arguments and build it.
+public struct ComponentRegistration: Sendable {
+    public let name: String
+    public let stability: Stability
+    public let exports: [String: Value]
+    let decode: @Sendable (inout BodyDecoder) -> any Sendable
+    let build: @Sendable (ComponentOptions, any Sendable) async throws -> any Component
+
+    public init<C: TypedComponent>(_ name: String, _ type: C.Type, stability: Stability = .generallyAvailable,
+                                   exports: [String: Value] = [:]) {
+        self.name = name
+        self.stability = stability
+        self.exports = exports
+        self.decode = { d in C.Arguments(&d) }
+        self.build = { options, args in
+            try await C(options: options, arguments: args as! C.Arguments)
+        }
+    }
+}
+
+/// The set of components a configuration may use, plus Alloy components that are recognised by name but not
+/// implemented here (they get a clear "not supported" diagnostic rather than a parse error).
+public struct Registry: Sendable {
+    public private(set) var registrations: [String: ComponentRegistration] = [:]
+    public private(set) var unsupported: Set<String> = []
+
+    public init() {}
+
+    /// Adds a registration; a duplicate name, or a name that is a prefix of another (`loki.source` vs
+    /// `loki.source.file`), is a programming error.
+    public mutating func register(_ r: ComponentRegistration) {
+        precondition(registrations[r.name] == nil, "component \(r.name) registered twice")
+        for other in registrations.keys {
+            precondition(!other.hasPrefix(r.name + ".") && !r.name.hasPrefix(other + "."),
+                         "component names \(other) and \(r.name) clash")
+        }
+        registrations[r.name] = r
+    }
+
+    public private(set) var unsupportedFamilies: [String] = []
+
+    /// Records Alloy component names (or families ending in `.*`) that Tributary recognises but does not run.
+    public mutating func markUnsupported(_ names: [String]) {
+        for n in names where registrations[n] == nil {
+            if n.hasSuffix(".*") { unsupportedFamilies.append(String(n.dropLast(1))) } else { unsupported.insert(n) }
+        }
+    }
+
+    /// Whether `name` is a known Alloy component that Tributary does not implement.
+    public func isUnsupported(_ name: String) -> Bool {
+        unsupported.contains(name) || unsupportedFamilies.contains { name.hasPrefix($0) }
+    }
+
+    /// All component names, registered first.
+    public var allNames: [String] { registrations.keys.sorted() + unsupported.sorted() }
+}

@@ -1,0 +1,92 @@
+import Logging
+import LogCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes Tributary's own log to standard error as logfmt or JSON lines.
+struct LineLogHandler: LogHandler {
+    enum Format: String { case logfmt, json }
+
+    var format: Format
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider? = nil
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var fields: [(String, String)] = []
+        var ts: [UInt8] = []
+        WallClock.appendRFC3339Nano(WallClock.nowNanoseconds(), to: &ts)
+        fields.append(("ts", String(decoding: ts, as: UTF8.self)))
+        fields.append(("level", LineLogHandler.levelName(event.level)))
+        fields.append(("msg", event.message.description))
+        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        for k in merged.keys.sorted() { fields.append((k, "\(merged[k]!)")) }
+        var out: [UInt8] = []
+        switch format {
+        case .logfmt:
+            for (i, (k, v)) in fields.enumerated() {
+                if i > 0 { out.append(32) }
+                out += Array(k.utf8)
+                out.append(61)
+                let needsQuote = v.isEmpty || v.utf8.contains { $0 <= 32 || $0 == 34 || $0 == 61 || $0 == 92 }
+                if needsQuote { appendQuoted(v, to: &out) } else { out += Array(v.utf8) }
+            }
+        case .json:
+            out.append(123)
+            for (i, (k, v)) in fields.enumerated() {
+                if i > 0 { out.append(44) }
+                appendJSONString(k, &out)
+                out.append(58)
+                appendJSONString(v, &out)
+            }
+            out.append(125)
+        }
+        out.append(10)
+        out.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    static func levelName(_ l: Logger.Level) -> String {
+        switch l {
+        case .trace, .debug: return "debug"
+        case .info, .notice: return "info"
+        case .warning: return "warn"
+        case .error, .critical: return "error"
+        }
+    }
+
+    private func appendJSONString(_ s: String, _ out: inout [UInt8]) {
+        out.append(34)
+        for b in s.utf8 {
+            switch b {
+            case 34: out += [92, 34]
+            case 92: out += [92, 92]
+            case 10: out += [92, 110]
+            case 13: out += [92, 114]
+            case 9: out += [92, 116]
+            case 0..<32:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: out.append(b)
+            }
+        }
+        out.append(34)
+    }
+}
+
+extension Logger.Level {
+    init?(alloyName: String) {
+        switch alloyName {
+        case "debug": self = .debug
+        case "info": self = .info
+        case "warn": self = .warning
+        case "error": self = .error
+        default: return nil
+        }
+    }
+}
