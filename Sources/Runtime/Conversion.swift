@@ -94,7 +94,7 @@ extension Array: AlloyDecodable where Element: AlloyDecodable {
 extension Dictionary: AlloyDecodable where Key == String, Value: AlloyDecodable {
     public static var alloyTypeName: String { "map(\(Value.alloyTypeName))" }
     public static var zero: [String: Value] { [:] }
-    public static func decode(_ v: Runtime.Value) throws(ValueError) -> [String: Value] {
+    public static func decode(_ v: AlloyValue) throws(ValueError) -> [String: Value] {
         switch v {
         case .null: return [:]
         case .object(let o):

@@ -229,3 +229,6 @@ public struct ValueError: Error, Sendable {
         self.argument = argument
     }
 }
+
+/// Another name for ``Value``, for contexts where `Value` names a generic parameter.
+public typealias AlloyValue = Value

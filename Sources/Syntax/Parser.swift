@@ -8,6 +8,10 @@ public struct Parser {
     private var comments: [CommentGroup] = []
     private var lastErrorLine = -1
     private let errorBox: ErrorBox
+    /// Current nesting of expressions and blocks; bounded so that hostile input cannot exhaust the stack.
+    private var depth = 0
+    private static let maxDepth = 200
+    private static let maxChain = 1000
 
     private final class ErrorBox { var errors: [(Int, String)] = [] }
 
@@ -144,6 +148,13 @@ public struct Parser {
             return .attribute(Attribute(name: fragments.first ?? "", nameOffset: start, value: value))
         case .lcurly:
             let lc = expect(.lcurly)
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Parser.maxDepth {
+                error("blocks nested too deeply")
+                while tok.kind != .eof { next() }
+                return nil
+            }
             let body = parseBody(until: .rcurly)
             let rc = expect(.rcurly)
             return .block(Block(name: fragments, nameOffset: start, label: label, labelOffset: labelOffset,
@@ -162,13 +173,30 @@ public struct Parser {
     // MARK: expressions
 
     /// Parses one expression.
-    private mutating func parseExpression() -> Expr { parseBinary(1) }
+    private mutating func parseExpression() -> Expr {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maxDepth {
+            error("expression nested too deeply")
+            let e = Expr.bad(start: tok.offset, end: tok.offset)
+            while tok.kind != .eof { next() }
+            return e
+        }
+        return parseBinary(1)
+    }
 
     private mutating func parseBinary(_ minPrec: Int) -> Expr {
         var lhs = parsePow()
+        var chain = 0
         while true {
             let op = tok.kind, at = tok.offset, prec = op.binaryPrecedence
             if prec < minPrec || prec == 0 || op == .pow { return lhs }
+            chain += 1
+            if chain > Parser.maxChain {
+                error("expression too long")
+                while tok.kind != .eof { next() }
+                return lhs
+            }
             next()
             let rhs = parseBinary(prec + 1)
             lhs = .binary(op: op, opOffset: at, left: lhs, right: rhs)
@@ -178,6 +206,13 @@ public struct Parser {
     private mutating func parsePow() -> Expr {
         let lhs = parseUnary()
         if tok.kind == .pow {
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Parser.maxDepth {
+                error("expression nested too deeply")
+                while tok.kind != .eof { next() }
+                return lhs
+            }
             let at = tok.offset
             next()
             return .binary(op: .pow, opOffset: at, left: lhs, right: parsePow())
@@ -186,7 +221,9 @@ public struct Parser {
     }
 
     private mutating func parseUnary() -> Expr {
-        if tok.kind == .not || tok.kind == .sub {
+        if (tok.kind == .not || tok.kind == .sub) && depth < Parser.maxDepth {
+            depth += 1
+            defer { depth -= 1 }
             let op = tok.kind, at = tok.offset
             next()
             return .unary(op: op, opOffset: at, value: parseUnary())
@@ -196,7 +233,14 @@ public struct Parser {
 
     private mutating func parsePrimary() -> Expr {
         var primary = parseOperand()
+        var chain = 0
         while true {
+            chain += 1
+            if chain > Parser.maxChain {
+                error("expression too long")
+                while tok.kind != .eof { next() }
+                return primary
+            }
             switch tok.kind {
             case .dot:
                 next()

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@Suite struct CLITests {
+    @Test func validateAcceptsTheExamples() throws {
+        let (status, out, err) = try Agent.runToEnd(["validate", "examples/local.alloy"])
+        #expect(status == 0, "\(err)")
+        #expect(out.isEmpty)
+    }
+
+    @Test func validateReportsErrorsWithSourceExcerpt() throws {
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("bad.alloy")
+        try Data("loki.echo \"e\" { }\nloki.source.file \"f\" {\n\ttargets = 1\n\tforward_to = [loki.echo.x.receiver]\n}\n".utf8).write(to: file)
+        let (status, out, err) = try Agent.runToEnd(["validate", file.path])
+        #expect(status == 1)
+        #expect(out.isEmpty)
+        #expect(err.contains("Error: \(file.path):4:16: component \"loki.echo.x.receiver\" does not exist or is out of scope"))
+        #expect(err.contains("4 | \tforward_to = [loki.echo.x.receiver]".replacingOccurrences(of: "\t", with: "    ")))
+    }
+
+    @Test func validateReadsADirectory() throws {
+        let dir = temporaryDirectory()
+        try Data("loki.echo \"e\" { }\n".utf8).write(to: dir.appendingPathComponent("a.alloy"))
+        try Data("loki.source.file \"f\" {\n\ttargets = []\n\tforward_to = [loki.echo.e.receiver]\n}\n".utf8).write(to: dir.appendingPathComponent("b.alloy"))
+        try Data("not alloy".utf8).write(to: dir.appendingPathComponent("c.txt"))
+        let (status, _, err) = try Agent.runToEnd(["validate", dir.path])
+        #expect(status == 0, "\(err)")
+    }
+
+    @Test func fmtPrintsWritesAndTests() throws {
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("x.alloy")
+        try Data("logging{level=\"info\"\nformat=\"logfmt\"}\n".utf8).write(to: file)
+        let expected = "logging {\n\tlevel  = \"info\"\n\tformat = \"logfmt\"\n}\n"
+        let (s1, o1, _) = try Agent.runToEnd(["fmt", file.path])
+        #expect(s1 == 0 && o1 == expected)
+        let (s2, _, e2) = try Agent.runToEnd(["fmt", "-t", file.path])
+        #expect(s2 != 0 && e2.contains("file \(file.path) is not formatted correctly"))
+        let (s3, o3, _) = try Agent.runToEnd(["fmt", "-w", file.path])
+        #expect(s3 == 0 && o3.isEmpty)
+        #expect(try String(contentsOf: file, encoding: .utf8) == expected)
+        let (s4, _, _) = try Agent.runToEnd(["fmt", "-t", file.path])
+        #expect(s4 == 0)
+        let (s5, o5, _) = try Agent.runToEnd(["fmt"], stdin: "a=1\n")
+        #expect(s5 == 0 && o5 == "a = 1\n")
+        let (s6, o6, e6) = try Agent.runToEnd(["fmt", "-"], stdin: "a = \n")
+        #expect(s6 != 0 && o6.isEmpty)
+        #expect(e6 == "<stdin>:2:1: expected expression, got EOF\nencountered errors during formatting\n")
+    }
+
+    @Test func runRejectsAnInvalidConfigWithExitCode1() throws {
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("bad.alloy")
+        try Data("loki.echo \"e\" {\n\tx = 1\n}\n".utf8).write(to: file)
+        let (status, _, err) = try Agent.runToEnd(["run", file.path, "--storage.path", dir.path, "--server.http.listen-addr", "127.0.0.1:0"])
+        #expect(status == 1)
+        #expect(err.contains("unrecognized attribute name \"x\""))
+    }
+}

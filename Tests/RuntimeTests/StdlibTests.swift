@@ -1,0 +1,94 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import Runtime
+
+@Suite struct StdlibTests {
+    @Test func arrays() throws {
+        #expect(try eval("array.concat([1], [2, 3], [])").list?.count == 3)
+        #expect(try eval("concat()").list?.count == 0)
+        let combined = try eval("array.combine_maps([{a = \"1\", x = \"l\"}], [{a = \"1\", y = \"r\"}, {a = \"2\"}], [\"a\"])", experimental: true)
+        #expect(combined.list?.count == 1)
+        #expect(evalError("array.combine_maps([], [], [\"a\"])") != nil, "experimental functions need the flag")
+        let grouped = try eval("array.group_by([{k = \"a\"}, {k = \"b\"}, {k = \"a\"}, {}], \"k\", false)", experimental: true)
+        #expect(grouped.list?.count == 3)
+    }
+
+    @Test func coalesceSkipsZeroValues() throws {
+        #expect(try eval("coalesce(null, \"\", 0, false, [], {}, \"x\")").s == "x")
+        #expect(try eval("coalesce(\"\", 0)").i == 0)
+        #expect(try eval("coalesce()").typeName == "null")
+    }
+
+    @Test func constantsAndEnv() throws {
+        setenv("TRIBUTARY_TEST_ENV", "hello", 1)
+        #expect(try eval("sys.env(\"TRIBUTARY_TEST_ENV\")").s == "hello")
+        #expect(try eval("env(\"TRIBUTARY_TEST_ENV\")").s == "hello")
+        #expect(try eval("sys.env(\"TRIBUTARY_SURELY_UNSET\")").s == "")
+        #expect(try eval("constants.os").s == "linux")
+        #expect(try eval("constants.hostname").s?.isEmpty == false)
+        #expect(try eval("constants.arch").s?.isEmpty == false)
+        #expect(try eval("constants.version").s?.hasPrefix("v") == true)
+    }
+
+    @Test func encoding() throws {
+        #expect(try eval("encoding.to_base64(\"hello\")").s == "aGVsbG8=")
+        #expect(try eval("encoding.from_base64(\"aGVsbG8=\")").s == "hello")
+        #expect(try eval("base64_decode(\"aGk=\")").s == "hi")
+        #expect(try eval("encoding.to_URLbase64(\"??>\")").s == "Pz8-")
+        #expect(try eval("encoding.from_URLbase64(\"Pz8-\")").s == "??>")
+        #expect(try eval("encoding.url_encode(\"a b&c=d/é\")").s == "a+b%26c%3Dd%2F%C3%A9")
+        #expect(try eval("encoding.url_decode(\"a+b%26c\")").s == "a b&c")
+        #expect(try eval("encoding.to_json({b = 1, a = [true, null, \"<x>\"]})").s == #"{"a":[true,null,"\u003cx\u003e"],"b":1}"#)
+        #expect(evalError("encoding.to_json(1)") == "encoding.to_json jsonEncode only supports map")
+        let decoded = try eval(#"encoding.from_json("{\"a\": [1, 2.5], \"b\": {\"c\": null}}")"#)
+        guard case .object(let o) = decoded else { Issue.record("not an object"); return }
+        #expect(o["a"]?.list?.count == 2)
+        #expect(try eval(#"json_decode("[1]")[0]"#).d == 1)
+        #expect(evalError("encoding.from_yaml(\"a: 1\")") != nil)
+    }
+
+    @Test func jsonPath() throws {
+        let r = try eval(#"json_path("{\"items\": [{\"name\": \"x\", \"v\": 1}, {\"name\": \"y\", \"v\": 2}]}", "$.items[?(@.name == 'y')].v")"#)
+        #expect(r.list?.first?.d == 2)
+        #expect(try eval(#"json_path("{\"a\": 1}", ".b")"#).list?.isEmpty == true)
+        #expect(try eval(#"json_path("{\"a\": {\"b\": 3}}", ".a.b")"#).list?.first?.d == 3)
+    }
+
+    @Test func filePathJoin() throws {
+        #expect(try eval("file.path_join(\"a\", \"b\", \"../c\")").s == "a/c")
+        #expect(try eval("file.path_join(\"/var/log\", \"pods\")").s == "/var/log/pods")
+        #expect(try eval("file.path_join()").s == "")
+    }
+
+    @Test func stringFunctions() throws {
+        #expect(try eval("string.format(\"%s-%d-%05.1f-%v-%q-%t\", \"a\", 7, 3.14159, 1.5, \"q\", true)").s == "a-7-003.1-1.5-\"q\"-true")
+        #expect(try eval("format(\"%s\", 1)").s == "%!s(int=1)")
+        #expect(try eval("string.format(\"%[2]s %[1]s\", \"a\", \"b\")").s == "b a")
+        #expect(try eval("string.format(\"%x %X %o %b %%\", 255, 255, 8, 5)").s == "ff FF 10 101 %")
+        #expect(try eval("string.format(\"%d\")").s == "%!d(MISSING)")
+        #expect(try eval("string.join([\"a\", 1, \"c\"], \",\")").s == "a,1,c")
+        #expect(try eval("join([], \",\")").s == "")
+        #expect(try eval("string.replace(\"aaa\", \"a\", \"b\")").s == "bbb")
+        #expect(try eval("string.split(\"a,b,,c\", \",\")").list?.count == 4)
+        #expect(try eval("string.split(\"\", \",\")").list?.count == 1)
+        #expect(try eval("string.split(\"héllo\", \"\")").list?.count == 5)
+        #expect(try eval("string.to_lower(\"ÀBC\")").s == "àbc")
+        #expect(try eval("string.to_upper(\"àbc\")").s == "ÀBC")
+        #expect(try eval("string.trim(\"xxhixx\", \"x\")").s == "hi")
+        #expect(try eval("string.trim_prefix(\"prefix-x\", \"prefix-\")").s == "x")
+        #expect(try eval("string.trim_suffix(\"x.log\", \".log\")").s == "x")
+        #expect(try eval("string.trim_space(\"\\t hi \\n\")").s == "hi")
+        #expect(try eval("to_upper(\"a\") + trim_space(\" b \") + trim(\"-c-\", \"-\") + replace(\"d\", \"d\", \"D\")").s == "AbcD")
+        #expect(try eval("trim_prefix(\"ab\", \"a\") + trim_suffix(\"ab\", \"b\") + to_lower(\"C\")").s == "bac")
+        #expect(try eval("split(\"a b\", \" \")[1]").s == "b")
+    }
+
+    @Test func secrets() throws {
+        let v = try eval("convert.nonsensitive(\"s\")")
+        #expect(v.s == "s")
+        let scope: [String: Value] = ["secret_holder": .object(["v": .capsule(Secret("pw"))])]
+        #expect(try eval("nonsensitive(secret_holder.v + \"!\")", scope: scope).s == "pw!")
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Tributary needs to build and test, when they are missing.
+# Usage: scripts/deps.sh            (as root, or with sudo available)
+set -euo pipefail
+
+# System libraries and tools the build and the tests use. Empty until a module links a C library.
+REQUIRED_PACKAGES=()
+
+missing=()
+for pkg in "${REQUIRED_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
