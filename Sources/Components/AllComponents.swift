@@ -7,7 +7,8 @@ public enum AllComponents {
         r.register(ComponentRegistration("local.file_match", LocalFileMatch.self, exports: ["targets": .array([])]))
         r.register(ComponentRegistration("loki.echo", LokiEcho.self, exports: ["receiver": placeholderReceiver]))
         r.register(ComponentRegistration("loki.source.file", LokiSourceFile.self))
-        r.markUnsupported(notYetImplemented + outOfScope)
+        r.markUnsupported(notYetImplemented, note: "yet")
+        r.markUnsupported(outOfScope)
         return r
     }()
 

@@ -72,7 +72,7 @@ public struct ComponentRegistration: Sendable {
 /// implemented here (they get a clear "not supported" diagnostic rather than a parse error).
 public struct Registry: Sendable {
     public private(set) var registrations: [String: ComponentRegistration] = [:]
-    public private(set) var unsupported: Set<String> = []
+    public private(set) var unsupported: [String: String] = [:]
 
     public init() {}
 
@@ -87,20 +87,25 @@ public struct Registry: Sendable {
         registrations[r.name] = r
     }
 
-    public private(set) var unsupportedFamilies: [String] = []
+    public private(set) var unsupportedFamilies: [(prefix: String, note: String)] = []
 
-    /// Records Alloy component names (or families ending in `.*`) that Tributary recognises but does not run.
-    public mutating func markUnsupported(_ names: [String]) {
+    /// Records Alloy component names (or families ending in `.*`) that Tributary recognises but does not run,
+    /// with a note added to the diagnostic (e.g. "yet").
+    public mutating func markUnsupported(_ names: [String], note: String = "") {
         for n in names where registrations[n] == nil {
-            if n.hasSuffix(".*") { unsupportedFamilies.append(String(n.dropLast(1))) } else { unsupported.insert(n) }
+            if n.hasSuffix(".*") { unsupportedFamilies.append((String(n.dropLast(1)), note)) } else { unsupported[n] = note }
         }
     }
 
     /// Whether `name` is a known Alloy component that Tributary does not implement.
-    public func isUnsupported(_ name: String) -> Bool {
-        unsupported.contains(name) || unsupportedFamilies.contains { name.hasPrefix($0) }
+    public func isUnsupported(_ name: String) -> Bool { unsupportedNote(name) != nil }
+
+    /// The note of an unsupported component, or nil when it is not one.
+    public func unsupportedNote(_ name: String) -> String? {
+        if let n = unsupported[name] { return n }
+        return unsupportedFamilies.first { name.hasPrefix($0.prefix) }?.note
     }
 
     /// All component names, registered first.
-    public var allNames: [String] { registrations.keys.sorted() + unsupported.sorted() }
+    public var allNames: [String] { registrations.keys.sorted() + unsupported.keys.sorted() }
 }

@@ -1,5 +1,8 @@
 import Logging
 import Syntax
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Builds the components of a configuration in dependency order, runs them, re-evaluates the arguments of
 /// dependents when a component publishes new exports, and stops them in reverse order.
@@ -82,7 +85,12 @@ public actor Controller {
                                                            allowExperimental: allowExperimental)
             if diags.hasErrors { throw diags }
             let continuation = updatesContinuation
-            let options = ComponentOptions(id: node.id, dataPath: storagePath + "/" + node.id) { newExports in
+            let dataPath = storagePath + "/" + node.id
+            if mkdir(dataPath, 0o750) != 0 && errno != EEXIST {
+                throw Diagnostics([Diagnostic(file: node.source, start: node.block.nameOffset, end: node.block.lcurly,
+                                              message: "cannot create data directory \(dataPath): \(String(cString: strerror(errno)))")])
+            }
+            let options = ComponentOptions(id: node.id, dataPath: dataPath) { newExports in
                 continuation.yield((i, newExports))
             }
             let component: any Component

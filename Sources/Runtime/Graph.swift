@@ -79,9 +79,9 @@ public struct ConfigGraph: Sendable {
                     default: break
                     }
                     guard let reg = registry.registrations[name] else {
-                        if registry.isUnsupported(name) {
+                        if let note = registry.unsupportedNote(name) {
                             diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1,
-                                                    message: "component \"\(name)\" is not supported by Tributary"))
+                                                    message: "component \"\(name)\" is not supported by Tributary" + (note.isEmpty ? "" : " " + note)))
                         } else {
                             var msg = "cannot find the definition of component name \"\(name)\""
                             if let s = suggestion(for: name, among: registry.allNames) { msg += "; did you mean \"\(s)\"?" }

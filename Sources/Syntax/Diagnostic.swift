@@ -30,7 +30,9 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
     public var description: String {
         let pos = startPosition
         var where_: String
-        if !pos.isValid {
+        if file == nil && !pos.isValid {
+            return message
+        } else if !pos.isValid {
             where_ = "-"
         } else if let name = file?.name, !name.isEmpty {
             where_ = "\(name):\(pos)"

@@ -73,4 +73,35 @@ import Testing
         #expect(agent.stdout.contains("{app=\"demo\", filename=\"\(log.path)\"}"))
         #expect(agent.stop(SIGINT) == 0)
     }
+
+    /// A target that appears later reaches loki.source.file through local.file_match's new exports.
+    @Test func picksUpFilesThatAppearLater() throws {
+        let dir = temporaryDirectory()
+        let logs = dir.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        try Data("first\n".utf8).write(to: logs.appendingPathComponent("a.log"))
+        let config = dir.appendingPathComponent("c.alloy")
+        try Data("""
+        local.file_match "m" {
+        \tpath_targets = [{"__path__" = "\(logs.path)/*.log", job = "late"}]
+        \tsync_period  = "100ms"
+        }
+
+        loki.source.file "f" {
+        \ttargets    = local.file_match.m.targets
+        \tforward_to = [loki.echo.e.receiver]
+        }
+
+        loki.echo "e" { }
+        """.utf8).write(to: config)
+        let storage = dir.appendingPathComponent("data")
+        let agent = try Agent(["run", config.path, "--storage.path", storage.path, "--server.http.listen-addr", "127.0.0.1:0"])
+        #expect(agent.waitFor { $0.stdout.contains("} first\n") }, "\(agent.stderr)")
+        try Data("second\n".utf8).write(to: logs.appendingPathComponent("b.log"))
+        #expect(agent.waitFor { $0.stdout.contains("b.log\", job=\"late\"} second\n") }, "\(agent.stdout)\n\(agent.stderr)")
+        #expect(agent.stop() == 0)
+        var isDir: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: storage.appendingPathComponent("loki.source.file.f").path, isDirectory: &isDir) && isDir.boolValue,
+                "each component gets its own data directory")
+    }
 }
