@@ -22,7 +22,13 @@ let package = Package(
         // Shared log types: entries, label sets, batches, receivers, acknowledgements.
         .target(name: "LogCore"),
         // local.file_match and loki.source.file.
-        .target(name: "FileSource", dependencies: ["LogCore"]),
+        .target(name: "FileSource", dependencies: [
+            "LogCore", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        // zlib, for reading rotated .gz files.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapters that turn each module into an Alloy component.
         .target(name: "Components", dependencies: [
             "Runtime", "LogCore", "FileSource",

@@ -3,8 +3,8 @@
 # Usage: scripts/deps.sh            (as root, or with sudo available)
 set -euo pipefail
 
-# System libraries and tools the build and the tests use. Empty until a module links a C library.
-REQUIRED_PACKAGES=()
+# System libraries and tools the build and the tests use.
+REQUIRED_PACKAGES=(zlib1g-dev pkg-config)
 
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do

@@ -1,25 +1,18 @@
 import FileSource
 import LogCore
 import Logging
-import Metrics
 import Runtime
 import Synchronization
 
-/// `loki.source.file`: reads the files named by its targets' `__path__` labels, cuts them into lines and
-/// forwards the entries, labelled with the target's non-reserved labels and `filename`.
-///
-/// First version: every file is read from its start and then followed as it grows. Positions, rotation,
-/// truncation, compressed files and encodings other than UTF-8 are not handled yet.
+/// `loki.source.file`: tails the files named by its targets' `__path__` labels and forwards their lines, labelled
+/// with the target's non-reserved labels and `filename`. Positions live in `<data>/positions.yml` and only move past
+/// lines that every receiver acknowledged. See `FileSource` for rotation, truncation and encoding handling.
 public final class LokiSourceFile: TypedComponent {
     public struct Arguments: ComponentArguments {
         var targets: [[String: String]]
         var forwardTo: [ReceiverRef]
-        var encoding: String
-        var tailFromEnd: Bool
         var legacyPositionsFile: String
-        var onPositionsFileError: String
-        var minPoll: AlloyDuration = .milliseconds(250)
-        var maxPoll: AlloyDuration = .milliseconds(250)
+        var tailer = TailerConfig()
         var fileMatchEnabled = false
         var fileMatchSyncPeriod: AlloyDuration = .seconds(10)
         var fileMatchIgnoreOlderThan: AlloyDuration = .zero
@@ -27,25 +20,38 @@ public final class LokiSourceFile: TypedComponent {
         public init(_ d: inout BodyDecoder) {
             targets = d.required("targets")
             forwardTo = d.required("forward_to")
-            encoding = d.attribute("encoding", default: "")
-            tailFromEnd = d.attribute("tail_from_end", default: false)
+            let encodingName: String = d.attribute("encoding", default: "")
+            if !encodingName.isEmpty {
+                if let e = TextEncoding(name: encodingName) {
+                    tailer.encoding = e
+                } else {
+                    d.error("unsupported encoding \"\(encodingName)\"; supported: UTF-8, UTF-16, UTF-16LE, UTF-16BE, ISO-8859-1", attribute: "encoding")
+                }
+            }
+            tailer.tailFromEnd = d.attribute("tail_from_end", default: false)
             legacyPositionsFile = d.attribute("legacy_positions_file", default: "")
-            onPositionsFileError = d.attribute("on_positions_file_error", default: "restart_from_beginning")
-            if !["skip", "restart_from_end", "restart_from_beginning"].contains(onPositionsFileError) {
+            let policy: String = d.attribute("on_positions_file_error", default: "restart_from_beginning")
+            if let p = PositionsErrorPolicy(rawValue: policy) {
+                tailer.onPositionsError = p
+            } else {
                 d.error("on_positions_file_error must be one of skip, restart_from_end, restart_from_beginning",
                         attribute: "on_positions_file_error")
             }
-            if !["", "utf-8", "UTF-8", "utf8"].contains(encoding) {
-                d.error("encoding \"\(encoding)\" is not supported yet", attribute: "encoding")
-            }
-            if !legacyPositionsFile.isEmpty {
-                d.warning("legacy_positions_file is not imported yet: positions are not implemented in this version",
-                          attribute: "legacy_positions_file")
-            }
+            // Tributary extensions.
+            let maxLine: ByteSize = d.attribute("max_line_size", default: ByteSize(bytes: 256 * 1024))
+            if maxLine.bytes < 0 { d.error("max_line_size must not be negative", attribute: "max_line_size") }
+            tailer.maxLineSize = Int(max(0, maxLine.bytes))
+            let partialTimeout: AlloyDuration = d.attribute("partial_line_timeout", default: .zero)
+            if partialTimeout.nanoseconds > 0 { tailer.partialLineIdleTimeout = partialTimeout.swiftDuration }
+
             if var w = d.block("file_watch") {
-                minPoll = w.attribute("min_poll_frequency", default: .milliseconds(250))
-                maxPoll = w.attribute("max_poll_frequency", default: .milliseconds(250))
-                if minPoll > maxPoll { minPoll = maxPoll }
+                let minPoll: AlloyDuration = w.attribute("min_poll_frequency", default: .milliseconds(250))
+                let maxPoll: AlloyDuration = w.attribute("max_poll_frequency", default: .milliseconds(250))
+                if minPoll.nanoseconds <= 0 || maxPoll.nanoseconds <= 0 {
+                    w.error("poll frequencies must be greater than 0")
+                }
+                tailer.maxPoll = max(maxPoll, .milliseconds(1)).swiftDuration
+                tailer.minPoll = min(max(minPoll, .milliseconds(1)), max(maxPoll, .milliseconds(1))).swiftDuration
                 d.absorb(&w)
             }
             if var m = d.block("file_match") {
@@ -58,106 +64,81 @@ public final class LokiSourceFile: TypedComponent {
             if var z = d.block("decompression") {
                 let enabled: Bool = z.required("enabled")
                 let format: String = z.required("format")
-                let _: AlloyDuration = z.attribute("initial_delay", default: .zero)
-                if !["gz", "z", "bz2"].contains(format) {
+                let delay: AlloyDuration = z.attribute("initial_delay", default: .zero)
+                if format == "bz2" {
+                    z.error("decompression format bz2 is not supported by Tributary; use gz or z", attribute: "format")
+                } else if let f = DecompressionConfig.Format(rawValue: format) {
+                    if enabled { tailer.decompression = DecompressionConfig(format: f, initialDelay: delay.swiftDuration) }
+                } else if z.has("format") {
                     z.error("decompression format must be one of gz, z, bz2", attribute: "format")
                 }
-                if enabled { z.error("decompression is not supported yet", attribute: "enabled") }
+                if enabled && tailer.tailFromEnd {
+                    z.error("tail_from_end is not supported together with decompression")
+                }
                 d.absorb(&z)
             }
         }
     }
 
-    private struct Reader {
-        var task: Task<Void, Never>
-    }
-
     private let options: ComponentOptions
-    private let logger: Logger
-    private let state: Mutex<(arguments: Arguments, readers: [String: Reader], stopped: Bool)>
+    private let group: FileTailerGroup
+    private let state: Mutex<Arguments>
     private let wake = WakeSignal()
-    private let filesActive: Gauge
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
         var logger = Logger(label: "tributary")
         logger[metadataKey: "component"] = "\(options.id)"
-        self.logger = logger
-        state = Mutex((arguments, [:], false))
-        filesActive = Gauge(label: "loki_source_file_files_active_total", dimensions: [("component_id", options.id)])
+        group = try FileTailerGroup(componentID: options.id, positionsPath: options.dataPath + "/positions.yml",
+                                    legacyPositionsFile: arguments.legacyPositionsFile.isEmpty ? nil : arguments.legacyPositionsFile,
+                                    config: arguments.tailer, forward: arguments.forwardTo.fanout, logger: logger)
+        state = Mutex(arguments)
     }
 
     public var exports: [String: Value] { [:] }
 
     public func update(arguments: Arguments) async throws {
-        state.withLock { $0.arguments = arguments }
+        let old = state.withLock { s -> Arguments in
+            let o = s
+            s = arguments
+            return o
+        }
+        let receiversChanged = old.forwardTo.map(\.capsule.ownerID) != arguments.forwardTo.map(\.capsule.ownerID)
+        await group.update(config: arguments.tailer, forward: arguments.forwardTo.fanout, receiversChanged: receiversChanged)
         wake.signal()
     }
 
     public func run() async {
+        let positionsLoop = Task { await group.run() }
         while !Task.isCancelled {
             reconcile()
-            let args = state.withLock { $0.arguments }
+            let args = state.withLock { $0 }
             await wake.wait(timeout: args.fileMatchEnabled ? args.fileMatchSyncPeriod.swiftDuration : .seconds(3600))
         }
-        let readers = state.withLock { s -> [Reader] in
-            s.stopped = true
-            let r = Array(s.readers.values)
-            s.readers = [:]
-            return r
-        }
-        for r in readers { r.task.cancel() }
-        for r in readers { await r.task.value }
-        filesActive.record(0)
+        positionsLoop.cancel()
+        await positionsLoop.value
     }
 
-    /// The (path, labels) pairs the current arguments ask for.
-    private func desired(_ args: Arguments) -> [String: (path: String, labels: LabelSet)] {
+    /// The files the current arguments ask for.
+    private func reconcile() {
+        let args = state.withLock { $0 }
         var targets = args.targets
         if args.fileMatchEnabled {
-            targets = FileMatch.resolve(targets, ignoreOlderThan: args.fileMatchIgnoreOlderThan.nanoseconds,
-                                        nowNanoseconds: WallClock.nowNanoseconds())
+            let now = WallClock.nowNanoseconds()
+            let active = Set(group.activeTargets.map(\.path))
+            targets = FileMatch.resolve(targets, nowNanoseconds: now).filter { t in
+                let path = t["__path__"]!
+                return args.fileMatchIgnoreOlderThan.nanoseconds <= 0 || active.contains(path)
+                    || !FileMatch.modifiedBefore(path, age: args.fileMatchIgnoreOlderThan.nanoseconds, nowNanoseconds: now)
+            }
         }
-        var out: [String: (String, LabelSet)] = [:]
+        var out: [FileTailerGroup.Target] = []
         for t in targets {
             guard let path = t["__path__"], !path.isEmpty else { continue }
             var labels = LabelSet(t).withoutReserved
-            labels["filename"] = path
-            out[path + "\u{0}" + labels.description] = (path, labels)
+            labels["filename"] = nil
+            out.append(FileTailerGroup.Target(path: path, labels: labels))
         }
-        return out
-    }
-
-    private func reconcile() {
-        let args = state.withLock { $0.arguments }
-        let want = desired(args)
-        let fanout = args.forwardTo.fanout
-        let poll = args.minPoll.swiftDuration
-        let logger = self.logger
-        let id = options.id
-        state.withLock { s in
-            guard !s.stopped else { return }
-            for (key, reader) in s.readers where want[key] == nil {
-                reader.task.cancel()
-                s.readers[key] = nil
-            }
-            for (key, target) in want where s.readers[key] == nil {
-                let reader = FileReader(path: target.path, labels: target.labels, pollInterval: poll)
-                let lines = Counter(label: "loki_source_file_read_lines_total", dimensions: [("component_id", id), ("path", target.path)])
-                let bytes = Counter(label: "loki_source_file_read_bytes_total", dimensions: [("component_id", id), ("path", target.path)])
-                let task = Task {
-                    do {
-                        try await reader.run(forwardTo: fanout) { n, b in
-                            lines.increment(by: n)
-                            bytes.increment(by: b)
-                        }
-                    } catch {
-                        logger.error("failed to read file", metadata: ["path": "\(target.path)", "err": "\(error)"])
-                    }
-                }
-                s.readers[key] = Reader(task: task)
-            }
-            filesActive.record(s.readers.count)
-        }
+        group.sync(targets: out)
     }
 }

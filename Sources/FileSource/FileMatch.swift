@@ -52,3 +52,13 @@ public enum FileMatch {
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+extension FileMatch {
+    /// Whether the file at `path` was last modified before `now − age` (both in nanoseconds).
+    public static func modifiedBefore(_ path: String, age: Int64, nowNanoseconds: Int64) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        return mtime < nowNanoseconds - age
+    }
+}

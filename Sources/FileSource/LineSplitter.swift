@@ -2,48 +2,113 @@
 import Glibc
 #endif
 
-/// Cuts a byte stream into lines at `\n`, holding an unterminated tail until more bytes arrive.
-/// A trailing `\r` is removed from each line. Works on bytes; one copy per line.
+/// Cuts a byte stream into lines at the (encoded) line feed, holding an unterminated tail until more bytes arrive.
+///
+/// Lines longer than `maxLineSize` bytes are truncated to that size; the rest of such a line is discarded as it
+/// arrives, so a 20 MiB line never holds more than `maxLineSize` bytes in memory. `pendingBytes` counts the file
+/// bytes of the unfinished line (held or discarded), so that `consumed − pendingBytes` is always the offset just
+/// after the last complete line.
 public struct LineSplitter: Sendable {
-    private var pending: [UInt8] = []
+    public let encoding: TextEncoding
+    public let maxLineSize: Int
+    private var held: [UInt8] = []
+    private var carry: [UInt8] = []      // UTF-16: an odd byte left over from the previous chunk
+    public private(set) var pendingBytes = 0
+    private var truncating = false
 
-    public init() {}
+    /// - Parameter maxLineSize: bytes; 0 means unlimited.
+    public init(encoding: TextEncoding = .utf8, maxLineSize: Int = 0) {
+        self.encoding = encoding
+        self.maxLineSize = maxLineSize
+    }
 
-    /// Bytes held back because their line has not ended yet.
-    public var pendingCount: Int { pending.count }
+    /// Whether an unterminated line is held.
+    public var hasPending: Bool { pendingBytes > 0 }
 
-    /// Feeds `chunk`; calls `emit` with each complete line and the number of input bytes it spanned
-    /// (including the `\n`).
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (_ line: [UInt8], _ consumed: Int) -> Void) {
+    /// Forgets the unfinished line (after a truncation of the file).
+    public mutating func reset() {
+        held = []
+        carry = []
+        pendingBytes = 0
+        truncating = false
+    }
+
+    private mutating func hold(_ part: UnsafeRawBufferPointer) {
+        pendingBytes += part.count
+        if maxLineSize > 0 {
+            let room = maxLineSize - held.count
+            if part.count > room {
+                if room > 0 { held.append(contentsOf: UnsafeRawBufferPointer(rebasing: part[0..<room])) }
+                truncating = true
+                return
+            }
+        }
+        held.append(contentsOf: part)
+    }
+
+    /// Feeds `chunk`; calls `emit` with each complete line (without its line feed) and whether it was truncated.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (_ line: UnsafeRawBufferPointer, _ truncated: Bool) -> Void) {
+        if encoding.unitWidth == 2 {
+            feedUTF16(chunk, emit)
+            return
+        }
         guard let base = chunk.baseAddress, chunk.count > 0 else { return }
         var start = 0
         while start < chunk.count {
             guard let nl = memchr(base + start, 10, chunk.count - start) else { break }
             let end = base.distance(to: UnsafeRawPointer(nl))
-            var line: [UInt8]
-            let heldBefore = pending.count
-            if pending.isEmpty {
-                line = Array(UnsafeRawBufferPointer(rebasing: chunk[start..<end]))
+            let part = UnsafeRawBufferPointer(rebasing: chunk[start..<end])
+            if pendingBytes == 0 && (maxLineSize == 0 || part.count <= maxLineSize) {
+                emit(part, false)
             } else {
-                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start..<end]))
-                line = pending
-                pending = []
+                hold(part)
+                let truncated = truncating
+                held.withUnsafeBytes { emit($0, truncated) }
+                held.removeAll(keepingCapacity: held.capacity <= 65536)
+                pendingBytes = 0
+                truncating = false
             }
-            if line.last == 13 { line.removeLast() }
-            emit(line, heldBefore + end - start + 1)
             start = end + 1
         }
-        if start < chunk.count {
-            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start...]))
+        if start < chunk.count { hold(UnsafeRawBufferPointer(rebasing: chunk[start...])) }
+    }
+
+    private mutating func feedUTF16(_ chunk: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer, Bool) -> Void) {
+        var data = carry
+        data.append(contentsOf: chunk)
+        pendingBytes -= carry.count   // the carried byte was already counted
+        carry = []
+        let big = encoding == .utf16BE
+        data.withUnsafeBytes { b in
+            var start = 0
+            var i = 0
+            while i + 1 < b.count {
+                let isLF = big ? (b[i] == 0 && b[i + 1] == 10) : (b[i] == 10 && b[i + 1] == 0)
+                if isLF {
+                    hold(UnsafeRawBufferPointer(rebasing: b[start..<i]))
+                    let truncated = truncating
+                    held.withUnsafeBytes { emit($0, truncated) }
+                    held.removeAll(keepingCapacity: true)
+                    pendingBytes = 0
+                    truncating = false
+                    start = i + 2
+                }
+                i += 2
+            }
+            let evenEnd = start + (b.count - start) / 2 * 2
+            if evenEnd > start { hold(UnsafeRawBufferPointer(rebasing: b[start..<evenEnd])) }
+            if evenEnd < b.count {
+                carry = [b[evenEnd]]
+                pendingBytes += 1
+            }
         }
     }
 
-    /// Returns the held-back tail as a line (used when a file ends for good) and clears it.
-    public mutating func flush() -> [UInt8]? {
-        guard !pending.isEmpty else { return nil }
-        var line = pending
-        pending = []
-        if line.last == 13 { line.removeLast() }
-        return line
+    /// Emits the held unterminated line, if any (when a file ends for good or has been idle), and clears it.
+    public mutating func flush(_ emit: (_ line: UnsafeRawBufferPointer, _ truncated: Bool) -> Void) {
+        guard pendingBytes > 0 else { return }
+        let truncated = truncating
+        held.withUnsafeBytes { emit($0, truncated) }
+        reset()
     }
 }

@@ -1,0 +1,248 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Identifies a file independently of its name: device and inode.
+public struct FileIdentity: Sendable, Hashable, CustomStringConvertible {
+    public var device: UInt64
+    public var inode: UInt64
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+    init(_ st: stat) { self.init(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) }
+    public var description: String { "\(device):\(inode)" }
+}
+
+/// Where reading of one (path, labels) target stands: the offset after the last acknowledged line of the file
+/// with the given identity.
+public struct Position: Sendable, Hashable {
+    public var offset: Int64
+    public var identity: FileIdentity?
+    public init(offset: Int64, identity: FileIdentity?) {
+        self.offset = offset
+        self.identity = identity
+    }
+}
+
+/// The key of a positions entry: the file path and the label set of its target (without `filename`).
+public struct PositionKey: Sendable, Hashable {
+    public var path: String
+    public var labels: String
+    public init(path: String, labels: String) {
+        self.path = path
+        self.labels = labels
+    }
+}
+
+/// An entry of the positions file that could not be read, with the reason.
+public struct CorruptPosition: Sendable {
+    public var key: PositionKey?
+    public var line: Int
+    public var reason: String
+}
+
+/// The positions file of one `loki.source.file` component.
+///
+/// Format (`positions.yml`, YAML that any YAML reader accepts; values in Go/JSON double-quoted form):
+///
+/// ```yaml
+/// # tributary positions v1
+/// positions:
+///   - path: "/var/log/pods/ns_pod_uid/app/0.log"
+///     labels: "{job=\"pods\"}"
+///     offset: 48213
+///     device: 2049
+///     inode: 1835041
+/// ```
+///
+/// Written atomically (temporary file, fsync, rename, fsync of the directory) whenever it changed, at most once
+/// per sync interval and at shutdown. Entries that cannot be parsed are reported as ``CorruptPosition``s.
+public enum PositionsFile {
+    public static func encode(_ table: [PositionKey: Position]) -> [UInt8] {
+        var out = Array("# tributary positions v1\npositions:\n".utf8)
+        for key in table.keys.sorted(by: { ($0.path, $0.labels) < ($1.path, $1.labels) }) {
+            let p = table[key]!
+            out += Array("  - path: ".utf8)
+            appendJSONQuoted(key.path, &out)
+            out += Array("\n    labels: ".utf8)
+            appendJSONQuoted(key.labels, &out)
+            out += Array("\n    offset: \(p.offset)\n".utf8)
+            if let id = p.identity {
+                out += Array("    device: \(id.device)\n    inode: \(id.inode)\n".utf8)
+            }
+        }
+        return out
+    }
+
+    /// Parses a positions file; corrupt entries are returned separately, never thrown.
+    public static func decode(_ bytes: [UInt8]) -> (positions: [PositionKey: Position], corrupt: [CorruptPosition]) {
+        var table: [PositionKey: Position] = [:]
+        var corrupt: [CorruptPosition] = []
+        var current: (line: Int, fields: [String: String], errors: [String])? = nil
+        func finish() {
+            guard let c = current else { return }
+            current = nil
+            let path = c.fields["path"], labels = c.fields["labels"] ?? "{}"
+            let key = path.map { PositionKey(path: $0, labels: labels) }
+            if !c.errors.isEmpty || path == nil {
+                corrupt.append(CorruptPosition(key: key, line: c.line, reason: c.errors.first ?? "entry has no path"))
+                return
+            }
+            guard let offText = c.fields["offset"], let off = Int64(offText), off >= 0 else {
+                corrupt.append(CorruptPosition(key: key, line: c.line, reason: "offset \(c.fields["offset"].map { "\"\($0)\"" } ?? "missing") is not a valid offset"))
+                return
+            }
+            var identity: FileIdentity? = nil
+            if let d = c.fields["device"], let i = c.fields["inode"] {
+                guard let dv = UInt64(d), let iv = UInt64(i) else {
+                    corrupt.append(CorruptPosition(key: key, line: c.line, reason: "device/inode is not a number"))
+                    return
+                }
+                identity = FileIdentity(device: dv, inode: iv)
+            }
+            table[key!] = Position(offset: off, identity: identity)
+        }
+        let lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
+        var sawHeader = false
+        for (n, raw) in lines.enumerated() {
+            let lineNo = n + 1
+            var line = Array(raw)
+            if line.last == 13 { line.removeLast() }
+            let text = String(decoding: line, as: UTF8.self)
+            let trimmed = text.drop { $0 == " " }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if line.contains(0) || !String(decoding: line, as: UTF8.self).utf8.elementsEqual(line) {
+                if current != nil { current!.errors.append("line \(lineNo) has NUL or invalid UTF-8 bytes") } else {
+                    corrupt.append(CorruptPosition(key: nil, line: lineNo, reason: "line \(lineNo) has NUL or invalid UTF-8 bytes"))
+                }
+                continue
+            }
+            if text == "positions:" || text == "positions: []" {
+                sawHeader = true
+                continue
+            }
+            var body = Substring(trimmed)
+            if body.hasPrefix("- ") {
+                finish()
+                current = (lineNo, [:], [])
+                body = body.dropFirst(2)
+            }
+            guard sawHeader, current != nil, let colon = body.firstIndex(of: ":") else {
+                corrupt.append(CorruptPosition(key: nil, line: lineNo, reason: "line \(lineNo) is not a positions entry"))
+                continue
+            }
+            let name = String(body[..<colon])
+            var value = String(body[body.index(after: colon)...]).drop { $0 == " " }
+            if value.hasPrefix("\"") {
+                guard let v = unquoteJSON(String(value)) else {
+                    current!.errors.append("line \(lineNo): bad quoted string")
+                    continue
+                }
+                value = Substring(v)
+            }
+            current!.fields[name] = String(value)
+        }
+        finish()
+        return (table, corrupt)
+    }
+
+    /// Reads a Promtail/Grafana Agent positions file (`positions: {"<path>": "<offset>"}`); each entry becomes a
+    /// key with labels `{}`. Unparsable entries are skipped.
+    public static func decodeLegacy(_ bytes: [UInt8]) -> [PositionKey: Position] {
+        var table: [PositionKey: Position] = [:]
+        var inPositions = false
+        for raw in bytes.split(separator: 10) {
+            var text = String(decoding: raw, as: UTF8.self)
+            if text.hasSuffix("\r") { text.removeLast() }
+            if text.hasPrefix("positions:") { inPositions = true; continue }
+            guard inPositions, text.hasPrefix(" ") || text.hasPrefix("\t") else {
+                if !text.isEmpty && !text.hasPrefix("#") { inPositions = false }
+                continue
+            }
+            let t = text.drop { $0 == " " || $0 == "\t" }
+            // key: value, where key may be quoted and contain ':'
+            var key: String
+            var rest: Substring
+            if t.hasPrefix("\"") || t.hasPrefix("'") {
+                let q = t.first!
+                guard let end = t.dropFirst().firstIndex(of: q) else { continue }
+                key = String(t[t.index(after: t.startIndex)..<end])
+                if q == "\"", let u = unquoteJSON("\"" + key + "\"") { key = u }
+                rest = t[t.index(after: end)...]
+                guard let c = rest.firstIndex(of: ":") else { continue }
+                rest = rest[rest.index(after: c)...]
+            } else {
+                guard let sep = t.range(of: ": ") else { continue }
+                key = String(t[..<sep.lowerBound])
+                rest = t[sep.upperBound...]
+            }
+            let v = rest.trimmingCharacters(" \"'")
+            guard let off = Int64(v), off >= 0, !key.isEmpty else { continue }
+            if key.hasPrefix("cursor-") || key.hasPrefix("journal-") { continue }
+            table[PositionKey(path: key, labels: "{}")] = Position(offset: off, identity: nil)
+        }
+        return table
+    }
+
+    static func appendJSONQuoted(_ s: String, _ out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(34)
+        for b in s.utf8 {
+            switch b {
+            case 34: out += [92, 34]
+            case 92: out += [92, 92]
+            case 10: out += [92, 110]
+            case 13: out += [92, 114]
+            case 9: out += [92, 116]
+            case 0..<32: out += [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: out.append(b)
+            }
+        }
+        out.append(34)
+    }
+
+    static func unquoteJSON(_ s: String) -> String? {
+        let b = Array(s.utf8)
+        guard b.count >= 2, b.first == 34, b.last == 34 else { return nil }
+        var out: [UInt8] = []
+        var i = 1
+        while i < b.count - 1 {
+            let c = b[i]
+            if c != 92 { out.append(c); i += 1; continue }
+            guard i + 1 < b.count - 1 else { return nil }
+            let e = b[i + 1]
+            i += 2
+            switch e {
+            case 34, 92, 47: out.append(e)
+            case UInt8(ascii: "n"): out.append(10)
+            case UInt8(ascii: "r"): out.append(13)
+            case UInt8(ascii: "t"): out.append(9)
+            case UInt8(ascii: "u"):
+                guard i + 4 <= b.count - 1, let v = UInt32(String(decoding: b[i..<i + 4], as: UTF8.self), radix: 16),
+                      let sc = Unicode.Scalar(v) else { return nil }
+                out += Array(String(sc).utf8)
+                i += 4
+            default: return nil
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(_ set: String) -> String {
+        var s = self
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+    func range(of needle: String) -> Range<Index>? {
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].hasPrefix(needle) { return i..<index(i, offsetBy: needle.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}
