@@ -45,6 +45,10 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // Benchmark of the file reading path (a separate executable; figures in the README).
+        .executableTarget(name: "TailBenchmark", dependencies: [
+            "FileSource", "LogCore", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),

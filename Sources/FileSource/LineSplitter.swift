@@ -15,6 +15,8 @@ public struct LineSplitter: Sendable {
     private var carry: [UInt8] = []      // UTF-16: an odd byte left over from the previous chunk
     public private(set) var pendingBytes = 0
     private var truncating = false
+    /// Set after an unterminated line was forwarded early: its line feed, if it comes next, ends nothing new.
+    private var swallowNextLineFeed = false
 
     /// - Parameter maxLineSize: bytes; 0 means unlimited.
     public init(encoding: TextEncoding = .utf8, maxLineSize: Int = 0) {
@@ -31,6 +33,7 @@ public struct LineSplitter: Sendable {
         carry = []
         pendingBytes = 0
         truncating = false
+        swallowNextLineFeed = false
     }
 
     private mutating func hold(_ part: UnsafeRawBufferPointer) {
@@ -54,6 +57,10 @@ public struct LineSplitter: Sendable {
         }
         guard let base = chunk.baseAddress, chunk.count > 0 else { return }
         var start = 0
+        if swallowNextLineFeed {
+            swallowNextLineFeed = false
+            if chunk[0] == 10 { start = 1 }
+        }
         while start < chunk.count {
             guard let nl = memchr(base + start, 10, chunk.count - start) else { break }
             let end = base.distance(to: UnsafeRawPointer(nl))
@@ -105,10 +112,12 @@ public struct LineSplitter: Sendable {
     }
 
     /// Emits the held unterminated line, if any (when a file ends for good or has been idle), and clears it.
+    /// When the line feed that ends it arrives later, it does not produce an extra empty line.
     public mutating func flush(_ emit: (_ line: UnsafeRawBufferPointer, _ truncated: Bool) -> Void) {
         guard pendingBytes > 0 else { return }
         let truncated = truncating
         held.withUnsafeBytes { emit($0, truncated) }
         reset()
+        swallowNextLineFeed = encoding.unitWidth == 1
     }
 }

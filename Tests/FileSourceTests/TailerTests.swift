@@ -214,4 +214,30 @@ import Testing
         #expect(await h.collector.wait { $0.count == 4002 })
         await h.stop()
     }
+
+    @Test func unterminatedLineIsForwardedAfterTheIdleTimeout() async throws {
+        let h = try TailHarness { $0.partialLineIdleTimeout = .milliseconds(300) }
+        h.append("p.log", "done\nno newline yet")
+        h.tail(["p.log"])
+        #expect(await h.collector.wait { $0 == ["done"] })
+        #expect(await h.collector.wait { $0 == ["done", "no newline yet"] })
+        h.append("p.log", "\nnext\n")
+        #expect(await h.collector.wait { $0 == ["done", "no newline yet", "next"] }, "\(h.collector.all)")
+        await h.stop()
+    }
+
+    @Test func compressedFileWaitsForItsInitialDelay() async throws {
+        let h = try TailHarness { $0.decompression = DecompressionConfig(format: .gz, initialDelay: .milliseconds(700)) }
+        h.append("x.log", "late\n")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [h.path("x.log")]
+        try gzip.run()
+        gzip.waitUntilExit()
+        h.tail(["x.log.gz"])
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(h.collector.all.isEmpty)
+        #expect(await h.collector.wait { $0 == ["late"] })
+        await h.stop()
+    }
 }

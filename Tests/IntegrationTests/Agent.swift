@@ -20,8 +20,8 @@ final class Agent: @unchecked Sendable {
     private var out = Data()
     private var err = Data()
 
-    init(_ arguments: [String], cwd: URL = Repo.root) throws {
-        process.executableURL = URL(fileURLWithPath: Repo.binary)
+    init(_ arguments: [String], cwd: URL = Repo.root, executable: String = Repo.binary) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = cwd
         process.standardOutput = outPipe

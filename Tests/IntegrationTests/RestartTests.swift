@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// Restarts of the real binary: positions survive a clean stop and a SIGKILL; unreadable files do not stop the rest.
+@Suite(.serialized) struct RestartTests {
+    struct Setup {
+        let dir: URL
+        let log: URL
+        let config: URL
+        let storage: URL
+    }
+
+    func setup(extraFile: String? = nil) throws -> Setup {
+        let dir = temporaryDirectory()
+        let log = dir.appendingPathComponent("app.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        var targets = "{\"__path__\" = \"\(log.path)\"}"
+        if let extraFile { targets += ", {\"__path__\" = \"\(dir.appendingPathComponent(extraFile).path)\"}" }
+        let config = dir.appendingPathComponent("c.alloy")
+        try Data("""
+        loki.source.file "f" {
+        \ttargets    = [\(targets)]
+        \tforward_to = [loki.echo.e.receiver]
+        }
+
+        loki.echo "e" { }
+        """.utf8).write(to: config)
+        return Setup(dir: dir, log: log, config: config, storage: dir.appendingPathComponent("data"))
+    }
+
+    func append(_ url: URL, _ lines: [String]) throws {
+        let h = try FileHandle(forWritingTo: url)
+        h.seekToEndOfFile()
+        h.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        try h.close()
+    }
+
+    func lines(_ output: String) -> [String] {
+        output.split(separator: "\n").map { String($0.split(separator: "} ", maxSplits: 1).last!) }
+    }
+
+    func start(_ s: Setup) throws -> Agent {
+        try Agent(["run", s.config.path, "--storage.path", s.storage.path, "--server.http.listen-addr", "127.0.0.1:0"])
+    }
+
+    @Test func cleanRestartNeitherLosesNorRepeats() throws {
+        let s = try setup()
+        let first = (0..<500).map { "first-\($0)" }
+        try append(s.log, first)
+        let a = try start(s)
+        #expect(a.waitFor { self.lines($0.stdout).count == 500 })
+        #expect(a.stop(SIGTERM) == 0)
+        let second = (0..<500).map { "second-\($0)" }
+        try append(s.log, second)   // written while the agent is down
+        let b = try start(s)
+        try append(s.log, ["third"])
+        #expect(b.waitFor { self.lines($0.stdout).count >= 501 })
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(b.stop(SIGTERM) == 0)
+        #expect(lines(a.stdout) + lines(b.stdout) == first + second + ["third"])
+    }
+
+    @Test func sigkillLosesNothing() throws {
+        let s = try setup()
+        let before = (0..<2000).map { "before-\($0)" }
+        try append(s.log, before)
+        let a = try start(s)
+        #expect(a.waitFor { self.lines($0.stdout).count == 2000 })
+        Thread.sleep(forTimeInterval: 1.5)   // past the positions sync interval
+        #expect(a.stop(SIGKILL) == SIGKILL)
+        let after = (0..<100).map { "after-\($0)" }
+        try append(s.log, after)
+        let b = try start(s)
+        #expect(b.waitFor { self.lines($0.stdout).contains("after-99") })
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(b.stop(SIGTERM) == 0)
+        let all = lines(a.stdout) + lines(b.stdout)
+        #expect(Set(before + after).isSubset(of: Set(all)), "every line arrives after a SIGKILL")
+        #expect(all.count == before.count + after.count, "positions written after the acknowledged lines: nothing repeated")
+    }
+
+    /// Runs as an unprivileged user (through setpriv when the tests run as root) so that a mode-000 file is
+    /// really unreadable: the error is reported and the other file is still read.
+    @Test func permissionDeniedIsReportedAndOtherFilesContinue() throws {
+        let s = try setup(extraFile: "secret.log")
+        let secret = s.dir.appendingPathComponent("secret.log")
+        try Data("hidden\n".utf8).write(to: secret)
+        try append(s.log, ["visible"])
+        chmod(secret.path, 0)
+        for p in [s.dir.path, s.log.path, s.config.path] { chmod(p, 0o777) }
+        var args = ["run", s.config.path, "--storage.path", s.storage.path, "--server.http.listen-addr", "127.0.0.1:0"]
+        let agent: Agent
+        if getuid() == 0 {
+            guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+                Issue.record("setpriv is needed to drop root privileges for this test")
+                return
+            }
+            args = ["--reuid=65534", "--regid=65534", "--clear-groups", Repo.binary] + args
+            agent = try Agent(args, executable: "/usr/bin/setpriv")
+        } else {
+            agent = try Agent(args)
+        }
+        #expect(agent.waitFor { $0.stdout.contains("} visible\n") && $0.stderr.contains("Permission denied") },
+                "stdout: \(agent.stdout)\nstderr: \(agent.stderr)")
+        #expect(agent.stderr.contains("secret.log: Permission denied"))
+        #expect(!agent.stdout.contains("hidden"))
+        try append(s.log, ["still-going"])
+        #expect(agent.waitFor { $0.stdout.contains("} still-going\n") })
+        #expect(agent.stop(SIGTERM) == 0)
+    }
+}
