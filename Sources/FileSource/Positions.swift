@@ -1,3 +1,4 @@
+import LogCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,9 +65,9 @@ public enum PositionsFile {
         for key in table.keys.sorted(by: { ($0.path, $0.labels) < ($1.path, $1.labels) }) {
             let p = table[key]!
             out += Array("  - path: ".utf8)
-            appendJSONQuoted(key.path, &out)
+            appendJSONString(key.path, to: &out)
             out += Array("\n    labels: ".utf8)
-            appendJSONQuoted(key.labels, &out)
+            appendJSONString(key.labels, to: &out)
             out += Array("\n    offset: \(p.offset)\n".utf8)
             if let id = p.identity {
                 out += Array("    device: \(id.device)\n    inode: \(id.inode)\n".utf8)
@@ -183,23 +184,6 @@ public enum PositionsFile {
             table[PositionKey(path: key, labels: "{}")] = Position(offset: off, identity: nil)
         }
         return table
-    }
-
-    static func appendJSONQuoted(_ s: String, _ out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        out.append(34)
-        for b in s.utf8 {
-            switch b {
-            case 34: out += [92, 34]
-            case 92: out += [92, 92]
-            case 10: out += [92, 110]
-            case 13: out += [92, 114]
-            case 9: out += [92, 116]
-            case 0..<32: out += [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
-            default: out.append(b)
-            }
-        }
-        out.append(34)
     }
 
     static func unquoteJSON(_ s: String) -> String? {

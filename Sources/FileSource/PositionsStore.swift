@@ -1,3 +1,4 @@
+import LogCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -58,24 +59,9 @@ public final class PositionsStore: Sendable {
     }
 
     private static func readFile(_ path: String) throws(StoreError) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw StoreError(path: path, message: String(cString: strerror(errno)))
+        do throws(FileIOError) { return try FileIO.readIfExists(path) } catch {
+            throw StoreError(path: path, message: error.message)
         }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StoreError(path: path, message: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            out.append(contentsOf: buf[0..<n])
-        }
-        return out
     }
 
     /// The stored position of `key`, falling back to an imported legacy entry `(path, "{}")`.
@@ -165,28 +151,8 @@ public final class PositionsStore: Sendable {
     }
 
     private func writeAtomically(_ bytes: [UInt8]) throws(StoreError) {
-        let tmp = path + ".tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        if fd < 0 { throw StoreError(path: tmp, message: String(cString: strerror(errno))) }
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = errno
-                close(fd)
-                throw StoreError(path: tmp, message: String(cString: strerror(e)))
-            }
-            off += n
-        }
-        fsync(fd)
-        close(fd)
-        if rename(tmp, path) != 0 { throw StoreError(path: path, message: String(cString: strerror(errno))) }
-        let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
+        do throws(FileIOError) { try FileIO.writeAtomically(path, bytes, mode: 0o600, durable: true) } catch {
+            throw StoreError(path: error.path, message: error.message)
         }
     }
 }

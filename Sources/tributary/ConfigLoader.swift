@@ -1,4 +1,5 @@
 import Components
+import LogCore
 import Runtime
 import Syntax
 #if canImport(Glibc)
@@ -10,9 +11,9 @@ enum ConfigLoader {
     /// The files of `path`: the file itself, or the sorted `*.alloy` files of a directory.
     static func files(at path: String) throws -> [String] {
         var st = stat()
-        guard stat(path, &st) == 0 else { throw FileError(path: path, message: systemMessage(errno)) }
+        guard stat(path, &st) == 0 else { throw FileIOError(path: path, code: errno) }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { return [path] }
-        guard let d = opendir(path) else { throw FileError(path: path, message: systemMessage(errno)) }
+        guard let d = opendir(path) else { throw FileIOError(path: path, code: errno) }
         defer { closedir(d) }
         var names: [String] = []
         while let e = readdir(d) {
@@ -21,7 +22,7 @@ enum ConfigLoader {
             }
             if name.hasSuffix(".alloy") { names.append(path + "/" + name) }
         }
-        if names.isEmpty { throw FileError(path: path, message: "no *.alloy files in directory") }
+        if names.isEmpty { throw FileIOError(path: path, message: "no *.alloy files in directory") }
         return names.sorted()
     }
 

@@ -41,9 +41,9 @@ struct LineLogHandler: LogHandler {
             out.append(123)
             for (i, (k, v)) in fields.enumerated() {
                 if i > 0 { out.append(44) }
-                appendJSONString(k, &out)
+                appendJSONString(k, to: &out)
                 out.append(58)
-                appendJSONString(v, &out)
+                appendJSONString(v, to: &out)
             }
             out.append(125)
         }
@@ -58,24 +58,6 @@ struct LineLogHandler: LogHandler {
         case .warning: return "warn"
         case .error, .critical: return "error"
         }
-    }
-
-    private func appendJSONString(_ s: String, _ out: inout [UInt8]) {
-        out.append(34)
-        for b in s.utf8 {
-            switch b {
-            case 34: out += [92, 34]
-            case 92: out += [92, 92]
-            case 10: out += [92, 110]
-            case 13: out += [92, 114]
-            case 9: out += [92, 116]
-            case 0..<32:
-                let hex = Array("0123456789abcdef".utf8)
-                out += [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
-            default: out.append(b)
-            }
-        }
-        out.append(34)
     }
 }
 
