@@ -27,11 +27,21 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // RE2 (the regex syntax Go, Prometheus and Alloy accept) behind a small C shim.
+        .target(name: "CRE2", cxxSettings: [.unsafeFlags(["-std=c++17"])], linkerSettings: [.linkedLibrary("re2")]),
+        // Prometheus relabel rules and the regex type every component uses.
+        .target(name: "Relabel", dependencies: ["CRE2", "LogCore"]),
+        // loki.process stages, one file per stage.
+        .target(name: "Process", dependencies: [
+            "LogCore", "Relabel",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         // zlib, for reading rotated .gz files.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapters that turn each module into an Alloy component.
         .target(name: "Components", dependencies: [
-            "Runtime", "LogCore", "FileSource",
+            "Runtime", "LogCore", "FileSource", "Relabel", "Process",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
@@ -52,6 +62,8 @@ let package = Package(
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
+        .testTarget(name: "RelabelTests", dependencies: ["Relabel", "LogCore"]),
+        .testTarget(name: "ProcessTests", dependencies: ["Process", "Relabel", "LogCore"]),
         .testTarget(name: "IntegrationTests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

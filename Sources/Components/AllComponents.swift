@@ -4,7 +4,12 @@ import Runtime
 public enum AllComponents {
     public static let registry: Registry = {
         var r = Registry()
+        r.register(ComponentRegistration("discovery.relabel", DiscoveryRelabel.self,
+                                         exports: ["output": .array([]), "rules": .capsule(RulesCapsule(ownerID: "", rules: []))]))
         r.register(ComponentRegistration("local.file_match", LocalFileMatch.self, exports: ["targets": .array([])]))
+        r.register(ComponentRegistration("loki.process", LokiProcess.self, exports: ["receiver": placeholderReceiver]))
+        r.register(ComponentRegistration("loki.relabel", LokiRelabel.self,
+                                         exports: ["receiver": placeholderReceiver, "rules": .capsule(RulesCapsule(ownerID: "", rules: []))]))
         r.register(ComponentRegistration("loki.echo", LokiEcho.self, exports: ["receiver": placeholderReceiver]))
         r.register(ComponentRegistration("loki.source.file", LokiSourceFile.self))
         r.markUnsupported(notYetImplemented, note: "yet")
@@ -14,7 +19,7 @@ public enum AllComponents {
 
     /// Components of Tributary's scope that later work will add.
     static let notYetImplemented = [
-        "discovery.kubernetes", "discovery.relabel", "loki.source.journal", "loki.process", "loki.relabel", "loki.write",
+        "discovery.kubernetes", "loki.source.journal", "loki.write",
     ]
 
     /// Alloy components outside a node log agent's scope (families end in `.*`).

@@ -130,7 +130,7 @@ func load(_ text: String) -> (ConfigGraph?, [String]) {
 
     @Test func registryHasNoClashes() {
         let r = AllComponents.registry
-        #expect(r.registrations.keys.sorted() == ["local.file_match", "loki.echo", "loki.source.file"])
+        #expect(r.registrations.keys.sorted() == ["discovery.relabel", "local.file_match", "loki.echo", "loki.process", "loki.relabel", "loki.source.file"])
         for name in r.registrations.keys { #expect(!r.isUnsupported(name)) }
         #expect(r.isUnsupported("prometheus.exporter.unix"))
         #expect(r.isUnsupported("discovery.kubernetes"))

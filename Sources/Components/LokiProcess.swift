@@ -1,0 +1,77 @@
+import LogCore
+import Logging
+import Process
+import Runtime
+import Synchronization
+
+/// `loki.process`: runs each received batch through its `stage.*` blocks, in order, and forwards what comes out.
+/// Drops are counted in `loki_process_dropped_lines_total{reason}`. Entries held by a stage (CRI partial lines,
+/// multiline blocks) are flushed when their time comes and at shutdown.
+public final class LokiProcess: TypedComponent, LogsReceiver {
+    public struct Arguments: ComponentArguments {
+        var forwardTo: [ReceiverRef]
+        var pipeline: Pipeline
+        public init(_ d: inout BodyDecoder) {
+            forwardTo = d.required("forward_to")
+            var a = BodyStageArguments(decoder: d)
+            pipeline = StageFactory.pipeline(&a)
+            d = a.decoder
+        }
+    }
+
+    private let id: String
+    private let logger: Logger
+    private let metrics: ProcessMetrics
+    private let state: Mutex<Arguments>
+
+    public init(options: ComponentOptions, arguments: Arguments) async throws {
+        id = options.id
+        var l = Logger(label: "tributary")
+        l[metadataKey: "component"] = "\(options.id)"
+        logger = l
+        metrics = ProcessMetrics(componentID: options.id)
+        state = Mutex(arguments)
+    }
+
+    public var exports: [String: Value] { ["receiver": ReceiverCapsule(ownerID: id, receiver: self).value] }
+
+    private func context() -> PipelineContext { PipelineContext(componentID: id, logger: logger, metrics: metrics) }
+
+    private func report(_ ctx: PipelineContext) {
+        for (reason, n) in ctx.drops {
+            metrics.dropped(reason, n)
+            logger.debug("dropped entries", metadata: ["reason": "\(reason)", "count": "\(n)"])
+        }
+    }
+
+    public func receive(_ batch: EntryBatch) async {
+        let ctx = context()
+        let (out, forward) = state.withLock { s in
+            (s.pipeline.process(batch.entries.map(ProcessEntry.init), ctx), s.forwardTo.fanout)
+        }
+        report(ctx)
+        await forward.send(EntryBatch(out.map(\.entry)))
+    }
+
+    private func flush(force: Bool) async {
+        let ctx = context()
+        let (out, forward) = state.withLock { s in
+            (s.pipeline.flush(nowNanoseconds: WallClock.nowNanoseconds(), force: force, ctx), s.forwardTo.fanout)
+        }
+        report(ctx)
+        await forward.send(EntryBatch(out.map(\.entry)))
+    }
+
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(250))
+            await flush(force: false)
+        }
+        await flush(force: true)
+    }
+
+    public func update(arguments: Arguments) async throws {
+        await flush(force: true)
+        state.withLock { $0 = arguments }
+    }
+}

@@ -1,0 +1,76 @@
+import LogCore
+import Logging
+
+/// What a stage can report while it works: drops (counted in `loki_process_dropped_lines_total{reason}`) and
+/// problems worth a log line.
+public final class PipelineContext: @unchecked Sendable {
+    public var drops: [String: Int] = [:]
+    public let logger: Logger
+    public let componentID: String
+    public let metrics: ProcessMetrics
+
+    public init(componentID: String, logger: Logger, metrics: ProcessMetrics) {
+        self.componentID = componentID
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    public func drop(_ reason: String, count: Int = 1) { drops[reason, default: 0] += count }
+}
+
+/// One `stage.*` block. A stage processes a batch of entries in order and appends what continues to `out`;
+/// it may drop entries (reporting a reason), hold them (CRI partial lines, multiline blocks) or emit several.
+public protocol Stage: AnyObject {
+    func process(_ entries: [ProcessEntry], into out: inout [ProcessEntry], _ ctx: PipelineContext)
+    /// Emits held entries whose time has come (`force` at shutdown or pipeline rebuild).
+    func flush(nowNanoseconds: Int64, force: Bool, into out: inout [ProcessEntry], _ ctx: PipelineContext)
+}
+
+/// A stage that looks at one entry at a time and keeps no entries back.
+public protocol EntryStage: Stage {
+    /// Changes the entry; returns a drop reason to discard it.
+    func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String?
+}
+
+extension EntryStage {
+    public func process(_ entries: [ProcessEntry], into out: inout [ProcessEntry], _ ctx: PipelineContext) {
+        for var e in entries {
+            if let reason = apply(&e, ctx) { ctx.drop(reason) } else { out.append(e) }
+        }
+    }
+}
+
+extension Stage {
+    public func flush(nowNanoseconds: Int64, force: Bool, into out: inout [ProcessEntry], _ ctx: PipelineContext) {}
+}
+
+/// An ordered list of stages.
+public final class Pipeline: @unchecked Sendable {
+    public let stages: [any Stage]
+    public init(_ stages: [any Stage]) { self.stages = stages }
+
+    /// Runs `entries` through every stage in order.
+    public func process(_ entries: [ProcessEntry], _ ctx: PipelineContext) -> [ProcessEntry] {
+        var current = entries
+        for stage in stages {
+            var next: [ProcessEntry] = []
+            next.reserveCapacity(current.count)
+            stage.process(current, into: &next, ctx)
+            current = next
+            if current.isEmpty { break }
+        }
+        return current
+    }
+
+    /// Flushes held entries: each stage's flushed entries continue through the stages after it.
+    public func flush(nowNanoseconds: Int64, force: Bool, _ ctx: PipelineContext) -> [ProcessEntry] {
+        var carried: [ProcessEntry] = []
+        for stage in stages {
+            var next: [ProcessEntry] = []
+            if !carried.isEmpty { stage.process(carried, into: &next, ctx) }
+            stage.flush(nowNanoseconds: nowNanoseconds, force: force, into: &next, ctx)
+            carried = next
+        }
+        return carried
+    }
+}

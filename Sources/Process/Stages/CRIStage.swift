@@ -1,0 +1,121 @@
+import LogCore
+
+/// `stage.cri`: parses the CRI log format (`<time> <stream> <P|F> <message>`) and joins partial lines.
+/// Sets extracted `time`, `stream`, `flags`, `content`, the label `stream`, the timestamp, and the line to the
+/// message. `P` fragments are held per label set (stdout and stderr apart) until their `F` arrives.
+final class CRIStage: Stage {
+    let maxPartialLines: Int
+    let maxPartialLineSize: Int
+    let truncate: Bool
+    private var pending: [LabelSet: ProcessEntry] = [:]
+    private var pendingOrder: [LabelSet] = []
+
+    init(_ a: inout some StageArguments) {
+        maxPartialLines = a.int("max_partial_lines") ?? 100
+        maxPartialLineSize = Int(a.byteSize("max_partial_line_size") ?? 0)
+        truncate = a.bool("max_partial_line_size_truncate") ?? false
+        if maxPartialLines <= 0 { a.error("max_partial_lines must be greater than 0", attribute: "max_partial_lines") }
+        if truncate && maxPartialLineSize <= 0 {
+            a.error("max_partial_line_size must be greater than 0 when max_partial_line_size_truncate is set", attribute: "max_partial_line_size")
+        }
+    }
+
+    /// Parses one CRI line; nil when it is not in CRI format (the entry then passes unchanged).
+    static func parse(_ line: UnsafeRawBufferPointer) -> (time: Range<Int>, stdout: Bool, partial: Bool, flag: UInt8?, content: Range<Int>)? {
+        let n = line.count
+        var i = 0
+        while i < n && line[i] != 32 && line[i] != 9 && line[i] != 10 && line[i] != 13 { i += 1 }
+        let time = 0..<i
+        guard i < n, line[i] == 32 else { return nil }
+        i += 1
+        let stdout: Bool
+        if i + 6 <= n, line[i] == 115, line[i + 1] == 116, line[i + 2] == 100 {
+            if line[i + 3] == 111, line[i + 4] == 117, line[i + 5] == 116 { stdout = true }
+            else if line[i + 3] == 101, line[i + 4] == 114, line[i + 5] == 114 { stdout = false }
+            else { return nil }
+        } else {
+            return nil
+        }
+        i += 6
+        guard i < n, line[i] == 32 else { return nil }
+        i += 1
+        var partial = false
+        var flag: UInt8? = nil
+        if i < n && (line[i] == 80 || line[i] == 70) {
+            partial = line[i] == 80
+            flag = line[i]
+            i += 1
+        }
+        if i < n && line[i] == 32 { i += 1 }
+        return (time, stdout, partial, flag, i..<n)
+    }
+
+    func process(_ entries: [ProcessEntry], into out: inout [ProcessEntry], _ ctx: PipelineContext) {
+        for var e in entries {
+            var parsed: (Range<Int>, Bool, Bool, UInt8?, Range<Int>)? = nil
+            var timestamp: Int64? = nil
+            var timeText = "", content: [UInt8] = []
+            e.entry.line.withUnsafeBytes { raw in
+                guard let p = CRIStage.parse(raw) else { return }
+                parsed = p
+                timestamp = RFC3339.parse(UnsafeRawBufferPointer(rebasing: raw[p.time]))
+                timeText = String(decoding: raw[p.time], as: UTF8.self)
+                content = Array(raw[p.content])
+            }
+            guard let (_, stdout, partial, flag, _) = parsed else {
+                out.append(e)
+                continue
+            }
+            let stream = stdout ? "stdout" : "stderr"
+            e.extracted["time"] = .string(timeText)
+            e.extracted["stream"] = .string(stream)
+            e.extracted["flags"] = .string(flag.map { String(UnicodeScalar($0)) } ?? "F")
+            e.extracted["content"] = .string(String(decoding: content, as: UTF8.self))
+            e.entry.labels["stream"] = stream
+            if let timestamp { e.entry.timestamp = timestamp }
+            let key = e.entry.labels
+            if partial {
+                if var held = pending[key] {
+                    held.entry.line += content
+                    e.entry.line = held.entry.line
+                    truncateIfNeeded(&e, ctx)
+                    pending[key] = e
+                } else {
+                    if pending.count >= maxPartialLines {
+                        ctx.metrics.criPartialLinesFlushed.increment(by: pending.count)
+                        for k in pendingOrder { if let p = pending[k] { out.append(p) } }
+                        pending = [:]
+                        pendingOrder = []
+                    }
+                    e.entry.line = content
+                    truncateIfNeeded(&e, ctx)
+                    pending[key] = e
+                    pendingOrder.append(key)
+                }
+                continue
+            }
+            if let held = pending.removeValue(forKey: key) {
+                pendingOrder.removeAll { $0 == key }
+                e.entry.line = held.entry.line + content
+            } else {
+                e.entry.line = content
+            }
+            truncateIfNeeded(&e, ctx)
+            out.append(e)
+        }
+    }
+
+    private func truncateIfNeeded(_ e: inout ProcessEntry, _ ctx: PipelineContext) {
+        if truncate && maxPartialLineSize > 0 && e.entry.line.count > maxPartialLineSize {
+            e.entry.line.removeLast(e.entry.line.count - maxPartialLineSize)
+            ctx.metrics.criLinesTruncated.increment()
+        }
+    }
+
+    func flush(nowNanoseconds: Int64, force: Bool, into out: inout [ProcessEntry], _ ctx: PipelineContext) {
+        guard force else { return }
+        for k in pendingOrder { if let p = pending[k] { out.append(p) } }
+        pending = [:]
+        pendingOrder = []
+    }
+}

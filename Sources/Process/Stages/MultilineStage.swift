@@ -1,0 +1,81 @@
+import LogCore
+import Relabel
+
+/// `stage.multiline`: joins a line matching `firstline` with the lines that follow it (per label set) into one
+/// entry, emitted when the next first line arrives, at `max_lines`, or after `max_wait_time` without a line.
+final class MultilineStage: Stage {
+    let firstline: RE2?
+    let maxLines: Int
+    let maxWait: Int64
+    let trimNewlines: Bool
+
+    private struct Block {
+        var start: ProcessEntry
+        var lines: [[UInt8]]
+        var lastSeen: Int64
+    }
+    private var blocks: [LabelSet: Block] = [:]
+    private var order: [LabelSet] = []
+
+    init(_ a: inout some StageArguments) {
+        firstline = compile(a.requiredString("firstline"), &a, attribute: "firstline")
+        maxLines = a.int("max_lines") ?? 128
+        maxWait = a.duration("max_wait_time") ?? 3_000_000_000
+        trimNewlines = a.bool("trim_newlines") ?? true
+        if maxWait <= 0 { a.error("max_wait_time must be greater than 0", attribute: "max_wait_time") }
+    }
+
+    private func emit(_ key: LabelSet, into out: inout [ProcessEntry]) {
+        guard let b = blocks[key] else { return }
+        var e = b.start
+        var joined: [UInt8] = []
+        for (i, l) in b.lines.enumerated() {
+            if i > 0 { joined.append(10) }
+            var line = l
+            if trimNewlines { while let last = line.last, last == 10 || last == 13 { line.removeLast() } }
+            joined += line
+        }
+        e.entry.line = joined
+        out.append(e)
+        blocks[key]!.lines = []
+    }
+
+    func process(_ entries: [ProcessEntry], into out: inout [ProcessEntry], _ ctx: PipelineContext) {
+        guard let firstline else { out += entries; return }
+        let now = WallClock.nowNanoseconds()
+        for e in entries {
+            let key = e.entry.labels
+            if var b = blocks[key], now - b.lastSeen > maxWait {
+                if !b.lines.isEmpty { emit(key, into: &out) }
+                blocks[key] = nil
+                order.removeAll { $0 == key }
+                _ = b
+                b.lines = []
+            }
+            let isFirst = e.entry.line.withUnsafeBytes { firstline.matches($0) }
+            if isFirst {
+                if blocks[key] != nil, !(blocks[key]!.lines.isEmpty) { emit(key, into: &out) }
+                if blocks[key] == nil { order.append(key) }
+                blocks[key] = Block(start: e, lines: [e.entry.line], lastSeen: now)
+            } else if blocks[key] != nil {
+                blocks[key]!.lines.append(e.entry.line)
+                blocks[key]!.lastSeen = now
+            } else {
+                out.append(e)
+                continue
+            }
+            if blocks[key]!.lines.count >= maxLines { emit(key, into: &out) }
+        }
+    }
+
+    func flush(nowNanoseconds: Int64, force: Bool, into out: inout [ProcessEntry], _ ctx: PipelineContext) {
+        for key in order {
+            guard let b = blocks[key] else { continue }
+            if force || nowNanoseconds - b.lastSeen > maxWait {
+                if !b.lines.isEmpty { emit(key, into: &out) }
+                blocks[key] = nil
+            }
+        }
+        order.removeAll { blocks[$0] == nil }
+    }
+}

@@ -1,0 +1,43 @@
+import LogCore
+import Relabel
+
+/// `stage.regex`: matches an RE2 expression (unanchored) against the line or an extracted value and stores each
+/// named group in the extracted map ("" for a group that did not take part); optionally as labels too.
+final class RegexStage: EntryStage {
+    let regex: RE2?
+    let source: String?
+    let labelsFromGroups: Bool
+    private let named: [(Int, String)]
+
+    init(_ a: inout some StageArguments) {
+        let pattern = a.requiredString("expression")
+        regex = compile(pattern, &a, attribute: "expression")
+        source = a.string("source")
+        labelsFromGroups = a.bool("labels_from_groups") ?? false
+        if a.has("source") && source == "" { a.error("source cannot be empty", attribute: "source") }
+        named = regex.map { re in re.groupNames.enumerated().compactMap { i, n in n.map { (i, $0) } } } ?? []
+        if let regex, named.isEmpty { _ = regex; a.error("regex must contain at least one named capture group", attribute: "expression") }
+    }
+
+    func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
+        guard let regex else { return nil }
+        var captures: [(String, String)] = []
+        func run(_ raw: UnsafeRawBufferPointer) {
+            guard let groups = regex.match(raw) else { return }
+            for (i, name) in named {
+                captures.append((name, groups[i].map { String(decoding: raw[$0], as: UTF8.self) } ?? ""))
+            }
+        }
+        if let source {
+            guard var v = e.extracted[source]?.stringValue else { return nil }
+            v.withUTF8 { run(UnsafeRawBufferPointer($0)) }
+        } else {
+            e.entry.line.withUnsafeBytes { run($0) }
+        }
+        for (name, value) in captures {
+            e.extracted[name] = .string(value)
+            if labelsFromGroups { e.entry.labels[name] = value }
+        }
+        return nil
+    }
+}
