@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "LogCore"]),
-        .testTarget(name: "ProcessTests", dependencies: ["Process", "Relabel", "LogCore"]),
+        .testTarget(name: "ProcessTests", dependencies: ["Process", "Relabel", "LogCore", "Components", "Runtime", "Syntax"]),
         .testTarget(name: "IntegrationTests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

@@ -12,7 +12,7 @@ final class CRIStage: Stage {
 
     init(_ a: inout some StageArguments) {
         maxPartialLines = a.int("max_partial_lines") ?? 100
-        maxPartialLineSize = Int(a.byteSize("max_partial_line_size") ?? 0)
+        maxPartialLineSize = a.int("max_partial_line_size") ?? 0
         truncate = a.bool("max_partial_line_size_truncate") ?? false
         if maxPartialLines <= 0 { a.error("max_partial_lines must be greater than 0", attribute: "max_partial_lines") }
         if truncate && maxPartialLineSize <= 0 {

@@ -28,8 +28,7 @@ final class DecolorizeStage: EntryStage {
             // CSI parameters: \d{1,4}(;\d{0,4})* then a final byte.
             var k = j
             while k < b.count, (b[k] >= 48 && b[k] <= 57) || b[k] == 59 { k += 1 }
-            let finals = Array("0123456789ABCDEFGHIJKLMNOPRZcf-ntqry=><~".utf8)
-            if k < b.count, finals.contains(b[k]) {
+            if k < b.count, DecolorizeStage.isFinal(b[k]) {
                 i = k + 1
             } else {
                 out.append(b[i])
@@ -37,6 +36,14 @@ final class DecolorizeStage: EntryStage {
             }
         }
         return out
+    }
+
+    /// `[\dA-PRZcf-ntqry=><~]`: the bytes that end a CSI sequence.
+    static func isFinal(_ c: UInt8) -> Bool {
+        switch c {
+        case 48...57, 65...80, 82, 90, 99, 102...110, 116, 113, 114, 121, 61, 62, 60, 126: return true
+        default: return false
+        }
     }
 
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
