@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Release builds optimise across module boundaries: the hot path crosses FileSource, Process, Relabel and LogCore.
+let optimize: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "Tributary",
     platforms: [.macOS(.v15)],
@@ -16,27 +19,27 @@ let package = Package(
     ],
     targets: [
         // Alloy configuration syntax: scanner, parser, AST, printer, diagnostics. Knows nothing of logs.
-        .target(name: "Syntax"),
+        .target(name: "Syntax", swiftSettings: optimize),
         // Values, evaluation, standard library, component registry and graph.
-        .target(name: "Runtime", dependencies: ["Syntax", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Runtime", dependencies: ["Syntax", .product(name: "Logging", package: "swift-log")], swiftSettings: optimize),
         // Shared log types: entries, label sets, batches, receivers, acknowledgements.
-        .target(name: "LogCore"),
+        .target(name: "LogCore", swiftSettings: optimize),
         // local.file_match and loki.source.file.
         .target(name: "FileSource", dependencies: [
             "LogCore", "CZlib",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ]),
+        ], swiftSettings: optimize),
         // RE2 (the regex syntax Go, Prometheus and Alloy accept) behind a small C shim.
         .target(name: "CRE2", cxxSettings: [.unsafeFlags(["-std=c++17"])], linkerSettings: [.linkedLibrary("re2")]),
         // Prometheus relabel rules and the regex type every component uses.
-        .target(name: "Relabel", dependencies: ["CRE2", "LogCore"]),
+        .target(name: "Relabel", dependencies: ["CRE2", "LogCore"], swiftSettings: optimize),
         // loki.process stages, one file per stage.
         .target(name: "Process", dependencies: [
             "LogCore", "Relabel",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ]),
+        ], swiftSettings: optimize),
         // zlib, for reading rotated .gz files.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapters that turn each module into an Alloy component.
@@ -44,7 +47,7 @@ let package = Package(
             "Runtime", "LogCore", "FileSource", "Relabel", "Process",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ]),
+        ], swiftSettings: optimize),
         .executableTarget(name: "tributary", dependencies: [
             "Syntax", "Runtime", "Components", "LogCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,11 +57,15 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
+        ], swiftSettings: optimize),
         // Benchmark of the file reading path (a separate executable; figures in the README).
         .executableTarget(name: "TailBenchmark", dependencies: [
             "FileSource", "LogCore", .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], swiftSettings: optimize),
+        // Benchmark of file reading plus a typical loki.process pipeline.
+        .executableTarget(name: "PipelineBenchmark", dependencies: [
+            "Components", "FileSource", "LogCore", "Runtime", "Syntax", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: optimize),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),

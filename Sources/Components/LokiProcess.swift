@@ -23,6 +23,8 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
     private let logger: Logger
     private let metrics: ProcessMetrics
     private let state: Mutex<Arguments>
+    /// Serialises use of the (stateful) pipeline without blocking threads: waiting senders suspend.
+    private let running = AsyncSemaphore(permits: 1)
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         id = options.id
@@ -46,18 +48,20 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
 
     public func receive(_ batch: EntryBatch) async {
         let ctx = context()
-        let (out, forward) = state.withLock { s in
-            (s.pipeline.process(batch.entries.map(ProcessEntry.init), ctx), s.forwardTo.fanout)
-        }
+        let (pipeline, forward) = state.withLock { ($0.pipeline, $0.forwardTo.fanout) }
+        await running.acquire()
+        let out = pipeline.process(batch.entries.map(ProcessEntry.init), ctx)
+        running.release()
         report(ctx)
         await forward.send(EntryBatch(out.map(\.entry)))
     }
 
     private func flush(force: Bool) async {
         let ctx = context()
-        let (out, forward) = state.withLock { s in
-            (s.pipeline.flush(nowNanoseconds: WallClock.nowNanoseconds(), force: force, ctx), s.forwardTo.fanout)
-        }
+        let (pipeline, forward) = state.withLock { ($0.pipeline, $0.forwardTo.fanout) }
+        await running.acquire()
+        let out = pipeline.flush(nowNanoseconds: WallClock.nowNanoseconds(), force: force, ctx)
+        running.release()
         report(ctx)
         await forward.send(EntryBatch(out.map(\.entry)))
     }

@@ -8,6 +8,8 @@ public enum ExtractedValue: Sendable, Equatable {
     case null
     /// A JSON object or array, kept as its compact JSON text.
     case json(String)
+    /// Text kept as the bytes it was cut from (a String is made only when a stage asks for one).
+    case bytes([UInt8])
 
     /// The "to string" conversion of Alloy's stages; nil when the value cannot be converted (null).
     public var stringValue: String? {
@@ -17,6 +19,7 @@ public enum ExtractedValue: Sendable, Equatable {
         case .bool(let b): return b ? "true" : "false"
         case .null: return nil
         case .json(let s): return s
+        case .bytes(let b): return String(decoding: b, as: UTF8.self)
         }
     }
 }
@@ -55,43 +58,47 @@ extension String {
 }
 
 /// The extracted map of one entry. At pipeline entry it is seeded with the entry's labels: they are kept as a
-/// snapshot and looked up lazily, so an entry that no stage parses never builds a dictionary.
+/// snapshot and looked up lazily, so an entry that no stage parses never builds a map. Entries hold a handful of
+/// keys, so they live in a small array searched linearly (cheaper than hashing at this size); a nil value marks a
+/// removed key.
 public struct Extracted: Sendable {
-    private var values: [String: ExtractedValue] = [:]
-    private var removed: Set<String> = []
+    private var values: ContiguousArray<(key: String, value: ExtractedValue?)> = []
     private var seed: LabelSet
 
     public init(seed: LabelSet) { self.seed = seed }
 
+    private func find(_ key: String) -> Int? {
+        for i in values.indices where values[i].key == key { return i }
+        return nil
+    }
+
     public subscript(key: String) -> ExtractedValue? {
         get {
-            if let v = values[key] { return v }
-            if removed.contains(key) { return nil }
+            if let i = find(key) { return values[i].value }
             return seed[key].map { .string($0) }
         }
         set {
-            if let v = newValue {
-                values[key] = v
-                removed.remove(key)
+            if let i = find(key) {
+                values[i].value = newValue
             } else {
-                values[key] = nil
-                removed.insert(key)
+                if values.isEmpty { values.reserveCapacity(6) }
+                values.append((key, newValue))
             }
         }
     }
 
     /// Re-seeds with `labels` (as a nested `stage.match` pipeline does): labels overwrite keys of the same name.
     public mutating func reseed(_ labels: LabelSet) {
-        for l in labels.labels {
-            values[l.name] = .string(l.value)
-            removed.remove(l.name)
-        }
+        for l in labels.labels { self[l.name] = .string(l.value) }
     }
 
     /// Every key currently present.
     public var keys: [String] {
-        var k = Set(values.keys)
-        for l in seed.labels where !removed.contains(l.name) { k.insert(l.name) }
+        var k = Set<String>()
+        for l in seed.labels { k.insert(l.name) }
+        for (key, value) in values {
+            if value == nil { k.remove(key) } else { k.insert(key) }
+        }
         return k.sorted()
     }
 }

@@ -21,7 +21,8 @@ public final class PipelineContext: @unchecked Sendable {
 /// One `stage.*` block. A stage processes a batch of entries in order and appends what continues to `out`;
 /// it may drop entries (reporting a reason), hold them (CRI partial lines, multiline blocks) or emit several.
 public protocol Stage: AnyObject {
-    func process(_ entries: [ProcessEntry], into out: inout [ProcessEntry], _ ctx: PipelineContext)
+    /// Replaces `entries` (in order) with what continues past this stage.
+    func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext)
     /// Emits held entries whose time has come (`force` at shutdown or pipeline rebuild).
     func flush(nowNanoseconds: Int64, force: Bool, into out: inout [ProcessEntry], _ ctx: PipelineContext)
 }
@@ -33,10 +34,18 @@ public protocol EntryStage: Stage {
 }
 
 extension EntryStage {
-    public func process(_ entries: [ProcessEntry], into out: inout [ProcessEntry], _ ctx: PipelineContext) {
-        for var e in entries {
-            if let reason = apply(&e, ctx) { ctx.drop(reason) } else { out.append(e) }
+    /// Changes entries in place and closes the gaps of dropped ones: no copy of an entry, no new array.
+    public func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext) {
+        var write = 0
+        for read in entries.indices {
+            if let reason = apply(&entries[read], ctx) {
+                ctx.drop(reason)
+                continue
+            }
+            if write != read { entries.swapAt(write, read) }
+            write += 1
         }
+        if write < entries.count { entries.removeLast(entries.count - write) }
     }
 }
 
@@ -53,10 +62,7 @@ public final class Pipeline: @unchecked Sendable {
     public func process(_ entries: [ProcessEntry], _ ctx: PipelineContext) -> [ProcessEntry] {
         var current = entries
         for stage in stages {
-            var next: [ProcessEntry] = []
-            next.reserveCapacity(current.count)
-            stage.process(current, into: &next, ctx)
-            current = next
+            stage.process(&current, ctx)
             if current.isEmpty { break }
         }
         return current
@@ -66,10 +72,8 @@ public final class Pipeline: @unchecked Sendable {
     public func flush(nowNanoseconds: Int64, force: Bool, _ ctx: PipelineContext) -> [ProcessEntry] {
         var carried: [ProcessEntry] = []
         for stage in stages {
-            var next: [ProcessEntry] = []
-            if !carried.isEmpty { stage.process(carried, into: &next, ctx) }
-            stage.flush(nowNanoseconds: nowNanoseconds, force: force, into: &next, ctx)
-            carried = next
+            if !carried.isEmpty { stage.process(&carried, ctx) }
+            stage.flush(nowNanoseconds: nowNanoseconds, force: force, into: &carried, ctx)
         }
         return carried
     }

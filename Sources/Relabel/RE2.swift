@@ -69,14 +69,14 @@ public final class RE2: @unchecked Sendable {
     /// The first match in `text` at or after `start`; `anchor`: 0 anywhere, 1 at `start`, 2 whole text.
     public func match(_ text: UnsafeRawBufferPointer, from start: Int = 0, anchor: Int32 = 0, groups: Int? = nil) -> Groups? {
         let nsub = min(groups ?? (groupCount + 1), groupCount + 1)
-        var offsets = [Int](repeating: -1, count: 2 * max(nsub, 1))
-        let ok = offsets.withUnsafeMutableBufferPointer { o in
-            text.withMemoryRebound(to: CChar.self) { t in
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * max(nsub, 1)) { o -> Groups? in
+            let ok = text.withMemoryRebound(to: CChar.self) { t in
                 tr_regex_match(handle, t.baseAddress, t.count, start, anchor, o.baseAddress, Int32(nsub))
             }
+            guard ok == 1 else { return nil }
+            if nsub == 0 { return [] }
+            return (0..<nsub).map { i in o[2 * i] < 0 ? nil : o[2 * i]..<o[2 * i + 1] }
         }
-        guard ok == 1 else { return nil }
-        return (0..<nsub).map { i in offsets[2 * i] < 0 ? nil : offsets[2 * i]..<offsets[2 * i + 1] }
     }
 
     /// Whether the pattern matches anywhere in `text`.

@@ -9,6 +9,9 @@ final class CRIStage: Stage {
     let truncate: Bool
     private var pending: [LabelSet: ProcessEntry] = [:]
     private var pendingOrder: [LabelSet] = []
+    /// The last input label set and its versions with `stream` added: entries of one file share them.
+    private var lastInput: LabelSet? = nil
+    private var withStream: [LabelSet?] = [nil, nil]
 
     init(_ a: inout some StageArguments) {
         maxPartialLines = a.int("max_partial_lines") ?? 100
@@ -50,16 +53,20 @@ final class CRIStage: Stage {
         return (time, stdout, partial, flag, i..<n)
     }
 
-    func process(_ entries: [ProcessEntry], into out: inout [ProcessEntry], _ ctx: PipelineContext) {
-        for var e in entries {
+    func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext) {
+        let input = entries
+        var out: [ProcessEntry] = []
+        out.reserveCapacity(input.count)
+        defer { entries = out }
+        for var e in input {
             var parsed: (Range<Int>, Bool, Bool, UInt8?, Range<Int>)? = nil
             var timestamp: Int64? = nil
-            var timeText = "", content: [UInt8] = []
+            var timeBytes: [UInt8] = [], content: [UInt8] = []
             e.entry.line.withUnsafeBytes { raw in
                 guard let p = CRIStage.parse(raw) else { return }
                 parsed = p
                 timestamp = RFC3339.parse(UnsafeRawBufferPointer(rebasing: raw[p.time]))
-                timeText = String(decoding: raw[p.time], as: UTF8.self)
+                timeBytes = Array(raw[p.time])
                 content = Array(raw[p.content])
             }
             guard let (_, stdout, partial, flag, _) = parsed else {
@@ -67,11 +74,21 @@ final class CRIStage: Stage {
                 continue
             }
             let stream = stdout ? "stdout" : "stderr"
-            e.extracted["time"] = .string(timeText)
+            e.extracted["time"] = .bytes(timeBytes)
             e.extracted["stream"] = .string(stream)
-            e.extracted["flags"] = .string(flag.map { String(UnicodeScalar($0)) } ?? "F")
-            e.extracted["content"] = .string(String(decoding: content, as: UTF8.self))
-            e.entry.labels["stream"] = stream
+            e.extracted["flags"] = .string(flag == 80 ? "P" : "F")
+            e.extracted["content"] = .bytes(content)
+            let which = stdout ? 0 : 1
+            if lastInput != e.entry.labels {
+                lastInput = e.entry.labels
+                withStream = [nil, nil]
+            }
+            if let cached = withStream[which] {
+                e.entry.labels = cached
+            } else {
+                e.entry.labels["stream"] = stream
+                withStream[which] = e.entry.labels
+            }
             if let timestamp { e.entry.timestamp = timestamp }
             let key = e.entry.labels
             if partial {
@@ -94,7 +111,7 @@ final class CRIStage: Stage {
                 }
                 continue
             }
-            if let held = pending.removeValue(forKey: key) {
+            if !pending.isEmpty, let held = pending.removeValue(forKey: key) {
                 pendingOrder.removeAll { $0 == key }
                 e.entry.line = held.entry.line + content
             } else {

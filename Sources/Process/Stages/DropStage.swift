@@ -33,13 +33,18 @@ final class DropStage: EntryStage {
         if let longerThan, e.entry.line.count <= longerThan { return nil }
         if let olderThan, e.entry.timestamp >= WallClock.nowNanoseconds() - olderThan { return nil }
         if !sources.isEmpty {
-            var parts: [String] = []
-            for s in sources {
-                guard let v = e.extracted[s] else { return nil }
-                guard let text = v.stringValue else { return nil }
-                parts.append(text)
+            var joined: String
+            if sources.count == 1 {
+                guard let text = e.extracted[sources[0]]?.stringValue else { return nil }
+                joined = text
+            } else {
+                var parts: [String] = []
+                for s in sources {
+                    guard let text = e.extracted[s]?.stringValue else { return nil }
+                    parts.append(text)
+                }
+                joined = parts.joined(separator: separator)
             }
-            let joined = parts.joined(separator: separator)
             if let value, joined != value { return nil }
             if let expression, !expression.matches(joined) { return nil }
         } else if let expression {

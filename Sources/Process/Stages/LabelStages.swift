@@ -16,16 +16,33 @@ final class LabelsStage: EntryStage {
         }
     }
 
+    /// Entries of one stream share their label set; the result for a given input set and values is reused
+    /// instead of copying the set for every entry.
+    private var lastInput: LabelSet? = nil
+    private var results: [[String?]: LabelSet] = [:]
+
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
-        for (label, source) in values {
-            let v: String?
+        var found: [String?] = []
+        found.reserveCapacity(values.count)
+        for (_, source) in values {
             if fromMetadata {
-                v = e.entry.structuredMetadata.last { $0.name == source }?.value
+                found.append(e.entry.structuredMetadata.last { $0.name == source }?.value)
             } else {
-                v = e.extracted[source]?.stringValue
+                found.append(e.extracted[source]?.stringValue)
             }
-            if let v { e.entry.labels[label] = v }
         }
+        if lastInput != e.entry.labels || results.count > 256 {
+            lastInput = e.entry.labels
+            results = [:]
+        }
+        if let cached = results[found] {
+            e.entry.labels = cached
+            return nil
+        }
+        for (i, (label, _)) in values.enumerated() {
+            if let v = found[i] { e.entry.labels[label] = v }
+        }
+        results[found] = e.entry.labels
         return nil
     }
 }

@@ -33,8 +33,12 @@ final class LimitStage: Stage {
         return false
     }
 
-    func process(_ entries: [ProcessEntry], into out: inout [ProcessEntry], _ ctx: PipelineContext) {
-        for e in entries {
+    func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext) {
+        let input = entries
+        var out: [ProcessEntry] = []
+        out.reserveCapacity(input.count)
+        defer { entries = out }
+        for e in input {
             var now = WallClock.nowNanoseconds()
             if let byLabel {
                 guard let v = e.entry.labels[byLabel] else { out.append(e); continue }

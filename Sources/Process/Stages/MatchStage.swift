@@ -26,12 +26,16 @@ final class MatchStage: Stage {
         if !drop && pipeline.stages.isEmpty { a.error("action = \"keep\" needs at least one nested stage", attribute: nil) }
     }
 
-    func process(_ entries: [ProcessEntry], into out: inout [ProcessEntry], _ ctx: PipelineContext) {
+    func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext) {
+        let input = entries
+        var out: [ProcessEntry] = []
+        out.reserveCapacity(input.count)
+        defer { entries = out }
         guard let selector else {
-            out += entries
+            out = input
             return
         }
-        for var e in entries {
+        for var e in input {
             guard selector.matches(e.entry) else {
                 out.append(e)
                 continue

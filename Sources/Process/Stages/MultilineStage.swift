@@ -40,10 +40,14 @@ final class MultilineStage: Stage {
         blocks[key]!.lines = []
     }
 
-    func process(_ entries: [ProcessEntry], into out: inout [ProcessEntry], _ ctx: PipelineContext) {
-        guard let firstline else { out += entries; return }
+    func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext) {
+        let input = entries
+        var out: [ProcessEntry] = []
+        out.reserveCapacity(input.count)
+        defer { entries = out }
+        guard let firstline else { out = input; return }
         let now = WallClock.nowNanoseconds()
-        for e in entries {
+        for e in input {
             let key = e.entry.labels
             if var b = blocks[key], now - b.lastSeen > maxWait {
                 if !b.lines.isEmpty { emit(key, into: &out) }

@@ -120,7 +120,13 @@ final class TruncateStage: EntryStage {
                 }
             default:
                 for k in e.extracted.keys where r.sources.isEmpty || r.sources.contains(k) {
-                    if case .string(let s)? = e.extracted[k], let c = cut(Array(s.utf8), r) {
+                    var text: [UInt8]? = nil
+                    switch e.extracted[k] {
+                    case .string(let s)?: text = Array(s.utf8)
+                    case .bytes(let b)?: text = b
+                    default: break
+                    }
+                    if let t = text, let c = cut(t, r) {
                         e.extracted[k] = .string(String(decoding: c, as: UTF8.self))
                         touched.insert("extracted")
                     }
