@@ -13,12 +13,14 @@ public enum StageFactory {
         case "stage.labels": return LabelsStage(&a)
         case "stage.limit": return LimitStage(&a)
         case "stage.logfmt": return LogfmtStage(&a)
+        case "stage.luhn": return LuhnStage(&a)
         case "stage.match": return MatchStage(&a)
         case "stage.multiline": return MultilineStage(&a)
         case "stage.output": return OutputStage(&a)
         case "stage.pack": return PackStage(&a)
         case "stage.regex": return RegexStage(&a)
         case "stage.sampling": return SamplingStage(&a)
+        case "stage.split_json": return SplitJSONStage(&a)
         case "stage.static_labels": return StaticLabelsStage(&a)
         case "stage.structured_metadata": return StructuredMetadataStage(&a)
         case "stage.structured_metadata_drop": return StructuredMetadataDropStage(&a)
@@ -37,8 +39,6 @@ public enum StageFactory {
         "stage.template": "is not implemented yet",
         "stage.replace": "is not implemented yet",
         "stage.metrics": "is not implemented yet",
-        "stage.luhn": "is not implemented yet",
-        "stage.split_json": "is not implemented yet",
     ]
 
     /// Builds the pipeline of every `stage.*` block of `a`, in order; unknown or unsupported stages are reported.

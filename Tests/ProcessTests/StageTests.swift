@@ -274,4 +274,15 @@ import Testing
         #expect(StageHarness.errors("stage.geoip {\n\tdb = \"x\"\n\tsource = \"ip\"\n}").first?.contains("not supported by Tributary") == true)
         #expect(StageHarness.errors("stage.nonsense { }").first == "unrecognized block name \"stage.nonsense\"")
     }
+
+    @Test func splitJSONAndLuhn() throws {
+        let split = try StageHarness("stage.split_json { }")
+        let out = split.run([#"[{"a":1}, "two" ,3,[4,5]]"#, "not an array", "[]"], labels: ["k": "v"])
+        #expect(out.map(\.line) == [#"{"a":1}"#, #""two""#, "3", "[4,5]", "not an array"])
+        #expect(out.allSatisfy { $0.labels == ["k": "v"] })
+        let luhn = try StageHarness("stage.luhn {\n\tdelimiters = \" -\"\n}")
+        #expect(luhn.one("card 4111 1111 1111 1111 ok")?.line == "card **REDACTED**ok")
+        #expect(luhn.one("order 4111111111111112 kept")?.line == "order 4111111111111112 kept", "fails the Luhn check")
+        #expect(luhn.one("short 4242")?.line == "short 4242")
+    }
 }
