@@ -15,6 +15,7 @@ public enum StageFactory {
         case "stage.logfmt": return LogfmtStage(&a)
         case "stage.luhn": return LuhnStage(&a)
         case "stage.match": return MatchStage(&a)
+        case "stage.metrics": return MetricsStage(&a)
         case "stage.multiline": return MultilineStage(&a)
         case "stage.output": return OutputStage(&a)
         case "stage.pack": return PackStage(&a)
@@ -38,7 +39,6 @@ public enum StageFactory {
         "stage.windowsevent": "is for Windows event logs",
         "stage.template": "is not implemented yet",
         "stage.replace": "is not implemented yet",
-        "stage.metrics": "is not implemented yet",
     ]
 
     /// Builds the pipeline of every `stage.*` block of `a`, in order; unknown or unsupported stages are reported.

@@ -3,6 +3,7 @@ import Components
 import Dispatch
 import Logging
 import Metrics
+import Process
 import Prometheus
 import Runtime
 import Syntax
@@ -64,6 +65,7 @@ struct RunCommand: AsyncParsableCommand {
 
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        CustomMetrics.install(PrometheusCustomMetrics(registry: registry))
 
         guard mkdirAll(storagePath) else {
             logger.error("cannot create storage directory", metadata: ["path": "\(storagePath)", "err": "\(systemMessage(errno))"])

@@ -78,6 +78,25 @@ import Testing
         	stage.labels {
         		values = {level = ""}
         	}
+
+        	stage.metrics {
+        		metric.counter {
+        			name        = "lines_total"
+        			description = "lines shipped"
+        			match_all   = true
+        			action      = "inc"
+        		}
+
+        		metric.histogram {
+        			name    = "duration_ms"
+        			source  = "duration_ms"
+        			buckets = [10, 100, 1000]
+        		}
+        	}
+
+        	stage.json {
+        		expressions = {duration_ms = ""}
+        	}
         }
 
         loki.relabel "rename" {
@@ -112,6 +131,10 @@ import Testing
         #expect(agent.waitFor { a in expected.allSatisfy { a.stdout.contains($0 + "\n") } }, "stdout:\n\(agent.stdout)\nstderr:\n\(agent.stderr)")
         Thread.sleep(forTimeInterval: 0.5)
         #expect(agent.stdout.split(separator: "\n").count == 3, "coredns (kube-system) and the succeeded pod are not shipped")
+        let metrics = agent.listenAddress.flatMap { httpGet("http://\($0)/metrics")?.1 } ?? ""
+        #expect(metrics.contains("# HELP loki_process_custom_lines_total lines shipped"), "\(metrics)")
+        let series = metrics.split(separator: "\n").filter { $0.hasPrefix("loki_process_custom_lines_total{") }
+        #expect(series.count == 3 && series.allSatisfy { $0.hasSuffix(" 1") || $0.hasSuffix(" 1.0") }, "one series per label set: \(series)")
         #expect(agent.stop() == 0)
     }
 }
