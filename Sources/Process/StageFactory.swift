@@ -20,11 +20,13 @@ public enum StageFactory {
         case "stage.output": return OutputStage(&a)
         case "stage.pack": return PackStage(&a)
         case "stage.regex": return RegexStage(&a)
+        case "stage.replace": return ReplaceStage(&a)
         case "stage.sampling": return SamplingStage(&a)
         case "stage.split_json": return SplitJSONStage(&a)
         case "stage.static_labels": return StaticLabelsStage(&a)
         case "stage.structured_metadata": return StructuredMetadataStage(&a)
         case "stage.structured_metadata_drop": return StructuredMetadataDropStage(&a)
+        case "stage.template": return TemplateStage(&a)
         case "stage.tenant": return TenantStage(&a)
         case "stage.timestamp": return TimestampStage(&a)
         case "stage.truncate": return TruncateStage(&a)
@@ -37,8 +39,6 @@ public enum StageFactory {
         "stage.geoip": "needs a MaxMind database reader",
         "stage.eventlogmessage": "is for Windows event logs",
         "stage.windowsevent": "is for Windows event logs",
-        "stage.template": "is not implemented yet",
-        "stage.replace": "is not implemented yet",
     ]
 
     /// Builds the pipeline of every `stage.*` block of `a`, in order; unknown or unsupported stages are reported.
