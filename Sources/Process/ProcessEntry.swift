@@ -10,6 +10,8 @@ public enum ExtractedValue: Sendable, Equatable {
     case json(String)
     /// Text kept as the bytes it was cut from (a String is made only when a stage asks for one).
     case bytes([UInt8])
+    /// Text that is a part of a line's bytes, shared without copying.
+    case slice(ArraySlice<UInt8>)
 
     /// The "to string" conversion of Alloy's stages; nil when the value cannot be converted (null).
     public var stringValue: String? {
@@ -20,6 +22,7 @@ public enum ExtractedValue: Sendable, Equatable {
         case .null: return nil
         case .json(let s): return s
         case .bytes(let b): return String(decoding: b, as: UTF8.self)
+        case .slice(let b): return String(decoding: b, as: UTF8.self)
         }
     }
 }

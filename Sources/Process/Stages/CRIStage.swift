@@ -59,25 +59,18 @@ final class CRIStage: Stage {
         out.reserveCapacity(input.count)
         defer { entries = out }
         for var e in input {
-            var parsed: (Range<Int>, Bool, Bool, UInt8?, Range<Int>)? = nil
-            var timestamp: Int64? = nil
-            var timeBytes: [UInt8] = [], content: [UInt8] = []
-            e.entry.line.withUnsafeBytes { raw in
-                guard let p = CRIStage.parse(raw) else { return }
-                parsed = p
-                timestamp = RFC3339.parse(UnsafeRawBufferPointer(rebasing: raw[p.time]))
-                timeBytes = Array(raw[p.time])
-                content = Array(raw[p.content])
-            }
-            guard let (_, stdout, partial, flag, _) = parsed else {
+            let original = e.entry.line
+            guard let (timeRange, stdout, partial, flag, contentRange) = original.withUnsafeBytes({ CRIStage.parse($0) }) else {
                 out.append(e)
                 continue
             }
+            let timestamp = original.withUnsafeBytes { RFC3339.parse(UnsafeRawBufferPointer(rebasing: $0[timeRange])) }
+            let content = Array(original[contentRange])
             let stream = stdout ? "stdout" : "stderr"
-            e.extracted["time"] = .bytes(timeBytes)
+            e.extracted["time"] = .slice(original[timeRange])
             e.extracted["stream"] = .string(stream)
             e.extracted["flags"] = .string(flag == 80 ? "P" : "F")
-            e.extracted["content"] = .bytes(content)
+            e.extracted["content"] = .slice(original[contentRange])
             let which = stdout ? 0 : 1
             if lastInput != e.entry.labels {
                 lastInput = e.entry.labels

@@ -16,33 +16,32 @@ final class LabelsStage: EntryStage {
         }
     }
 
-    /// Entries of one stream share their label set; the result for a given input set and values is reused
-    /// instead of copying the set for every entry.
+    /// Entries of one stream share their label set; the results for the current input set are kept for the few
+    /// distinct values seen (linear search, no hashing), instead of copying the set for every entry.
     private var lastInput: LabelSet? = nil
-    private var results: [[String?]: LabelSet] = [:]
+    private var results: [([String?], LabelSet)] = []
+
+    private func lookup(_ e: ProcessEntry, _ source: String) -> String? {
+        if fromMetadata { return e.entry.structuredMetadata.last { $0.name == source }?.value }
+        return e.extracted[source]?.stringValue
+    }
 
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
         var found: [String?] = []
         found.reserveCapacity(values.count)
-        for (_, source) in values {
-            if fromMetadata {
-                found.append(e.entry.structuredMetadata.last { $0.name == source }?.value)
-            } else {
-                found.append(e.extracted[source]?.stringValue)
-            }
-        }
-        if lastInput != e.entry.labels || results.count > 256 {
+        for (_, source) in values { found.append(lookup(e, source)) }
+        if lastInput != e.entry.labels {
             lastInput = e.entry.labels
-            results = [:]
+            results.removeAll(keepingCapacity: true)
         }
-        if let cached = results[found] {
-            e.entry.labels = cached
+        for (f, out) in results where f == found {
+            e.entry.labels = out
             return nil
         }
         for (i, (label, _)) in values.enumerated() {
             if let v = found[i] { e.entry.labels[label] = v }
         }
-        results[found] = e.entry.labels
+        if results.count < 16 { results.append((found, e.entry.labels)) }
         return nil
     }
 }

@@ -21,20 +21,16 @@ final class RegexStage: EntryStage {
 
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
         guard let regex else { return nil }
-        var captures: [(String, String)] = []
-        func run(_ raw: UnsafeRawBufferPointer) {
-            guard let groups = regex.match(raw) else { return }
-            for (i, name) in named {
-                captures.append((name, groups[i].map { String(decoding: raw[$0], as: UTF8.self) } ?? ""))
-            }
-        }
+        var text: [UInt8]
         if let source {
-            guard var v = e.extracted[source]?.stringValue else { return nil }
-            v.withUTF8 { run(UnsafeRawBufferPointer($0)) }
+            guard let v = e.extracted[source]?.stringValue else { return nil }
+            text = Array(v.utf8)
         } else {
-            e.entry.line.withUnsafeBytes { run($0) }
+            text = e.entry.line
         }
-        for (name, value) in captures {
+        guard let groups = text.withUnsafeBytes({ regex.match($0) }) else { return nil }
+        for (i, name) in named {
+            let value = groups[i].map { String(decoding: text[$0], as: UTF8.self) } ?? ""
             e.extracted[name] = .string(value)
             if labelsFromGroups { e.entry.labels[name] = value }
         }

@@ -124,6 +124,7 @@ final class TruncateStage: EntryStage {
                     switch e.extracted[k] {
                     case .string(let s)?: text = Array(s.utf8)
                     case .bytes(let b)?: text = b
+                    case .slice(let b)?: text = Array(b)
                     default: break
                     }
                     if let t = text, let c = cut(t, r) {
