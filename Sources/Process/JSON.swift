@@ -1,3 +1,5 @@
+import LogCore
+
 /// A parsed JSON document (for `stage.json`, `stage.docker`), objects keeping their key order.
 indirect enum JSON: Equatable {
     case object([(String, JSON)])
@@ -67,22 +69,7 @@ indirect enum JSON: Equatable {
         }
     }
 
-    static func writeString(_ s: String, _ out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        out.append(34)
-        for b in s.utf8 {
-            switch b {
-            case 34: out += [92, 34]
-            case 92: out += [92, 92]
-            case 10: out += [92, 110]
-            case 13: out += [92, 114]
-            case 9: out += [92, 116]
-            case 0..<32, 60, 62, 38: out += [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
-            default: out.append(b)
-            }
-        }
-        out.append(34)
-    }
+    static func writeString(_ s: String, _ out: inout [UInt8]) { appendJSONString(s, to: &out, escapeHTML: true) }
 
     /// Parses a whole document; nil when it is not valid JSON.
     static func parse(_ b: UnsafeRawBufferPointer) -> JSON? {

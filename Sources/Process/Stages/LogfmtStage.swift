@@ -32,21 +32,7 @@ final class LogfmtStage: EntryStage {
                 i += 1
                 if i < n && b[i] == 34 {
                     i += 1
-                    var v: [UInt8] = []
-                    while i < n && b[i] != 34 {
-                        if b[i] == 92 && i + 1 < n {
-                            i += 1
-                            switch b[i] {
-                            case 110: v.append(10)
-                            case 116: v.append(9)
-                            case 114: v.append(13)
-                            default: v.append(b[i])
-                            }
-                        } else {
-                            v.append(b[i])
-                        }
-                        i += 1
-                    }
+                    let v = readQuoted(b, &i, quote: 34)
                     i += 1
                     value = String(decoding: v, as: UTF8.self)
                 } else {

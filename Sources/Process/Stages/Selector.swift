@@ -38,21 +38,7 @@ struct Selector {
             guard i < b.count, b[i] == 34 || b[i] == 96 else { throw ParseError(message: "expected a quoted string at position \(i) in \(text)") }
             let q = b[i]
             i += 1
-            var out: [UInt8] = []
-            while i < b.count, b[i] != q {
-                if q == 34, b[i] == 92, i + 1 < b.count {
-                    i += 1
-                    switch b[i] {
-                    case 110: out.append(10)
-                    case 116: out.append(9)
-                    case 114: out.append(13)
-                    default: out.append(b[i])
-                    }
-                } else {
-                    out.append(b[i])
-                }
-                i += 1
-            }
+            let out = readQuoted(b, &i, quote: q, escapes: q == 34)
             guard i < b.count else { throw ParseError(message: "unterminated string in \(text)") }
             i += 1
             return String(decoding: out, as: UTF8.self)

@@ -276,22 +276,8 @@ final class GoTemplate: @unchecked Sendable {
                 i += 1
                 return .paren(p)
             case 34:
-                var out: [UInt8] = []
                 i += 1
-                while i < b.count, b[i] != 34 {
-                    if b[i] == 92, i + 1 < b.count {
-                        i += 1
-                        switch b[i] {
-                        case 110: out.append(10)
-                        case 116: out.append(9)
-                        case 114: out.append(13)
-                        default: out.append(b[i])
-                        }
-                    } else {
-                        out.append(b[i])
-                    }
-                    i += 1
-                }
+                let out = readQuoted(b, &i, quote: 34)
                 guard i < b.count else { throw TemplateError(message: "unterminated string") }
                 i += 1
                 return .literal(.string(String(decoding: out, as: UTF8.self)))
