@@ -40,6 +40,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
+        // libdeflate: whole-buffer gzip of push bodies.
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        // loki.write: JSON push bodies, gzip, the write-ahead log.
+        .target(name: "LokiWrite", dependencies: [
+            "LogCore", "CDeflate", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], swiftSettings: optimize),
         // zlib, for reading rotated .gz files.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapters that turn each module into an Alloy component.
@@ -69,6 +77,7 @@ let package = Package(
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
+        .testTarget(name: "LokiWriteTests", dependencies: ["LokiWrite", "LogCore"]),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "LogCore"]),
         .testTarget(name: "ProcessTests", dependencies: ["Process", "Relabel", "LogCore", "Components", "Runtime", "Syntax"]),
         .testTarget(name: "IntegrationTests", dependencies: []),

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # System libraries and tools the build and the tests use.
-REQUIRED_PACKAGES=(zlib1g-dev libre2-dev pkg-config)
+REQUIRED_PACKAGES=(zlib1g-dev libre2-dev libdeflate-dev pkg-config)
 
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do

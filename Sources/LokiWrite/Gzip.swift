@@ -1,0 +1,49 @@
+import CDeflate
+
+/// Whole-buffer gzip through libdeflate: one call compresses a complete push body into a gzip member.
+public final class GzipCompressor: @unchecked Sendable {
+    private let handle: OpaquePointer
+    public let level: Int
+
+    /// - Parameter level: 1 (fastest) to 12 (smallest); 6 is zlib's default.
+    public init(level: Int = 6) {
+        self.level = max(1, min(12, level))
+        handle = libdeflate_alloc_compressor(Int32(self.level))
+    }
+
+    deinit { libdeflate_free_compressor(handle) }
+
+    /// The gzip member of `input`. (Not safe to call from two threads at once on the same compressor.)
+    public func compress(_ input: [UInt8]) -> [UInt8] {
+        let bound = libdeflate_gzip_compress_bound(handle, input.count)
+        var out = [UInt8](repeating: 0, count: bound)
+        let n = input.withUnsafeBytes { inp in
+            out.withUnsafeMutableBytes { o in libdeflate_gzip_compress(handle, inp.baseAddress, inp.count, o.baseAddress, o.count) }
+        }
+        out.removeLast(out.count - n)
+        return out
+    }
+}
+
+/// gzip decompression (for the test receiver and for reading compressed bodies).
+public enum Gunzip {
+    public struct Failure: Error, CustomStringConvertible { public var description: String }
+
+    /// Decompresses a whole gzip member; `limit` bounds the output size.
+    public static func decompress(_ input: [UInt8], limit: Int = 512 << 20) throws(Failure) -> [UInt8] {
+        guard input.count >= 18 else { throw Failure(description: "gzip data too short") }
+        // ISIZE (last 4 bytes) is the uncompressed size modulo 2^32.
+        let isize = Int(input[input.count - 4]) | Int(input[input.count - 3]) << 8 | Int(input[input.count - 2]) << 16 | Int(input[input.count - 1]) << 24
+        guard isize <= limit else { throw Failure(description: "decompressed body would exceed \(limit) bytes") }
+        guard let d = libdeflate_alloc_decompressor() else { throw Failure(description: "cannot allocate a decompressor") }
+        defer { libdeflate_free_decompressor(d) }
+        var out = [UInt8](repeating: 0, count: max(isize, 1))
+        var actual = 0
+        let r = input.withUnsafeBytes { inp in
+            out.withUnsafeMutableBytes { o in libdeflate_gzip_decompress(d, inp.baseAddress, inp.count, o.baseAddress, o.count, &actual) }
+        }
+        guard r == LIBDEFLATE_SUCCESS else { throw Failure(description: "invalid gzip data (libdeflate status \(r.rawValue))") }
+        out.removeLast(out.count - actual)
+        return out
+    }
+}

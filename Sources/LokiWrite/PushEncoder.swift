@@ -1,0 +1,120 @@
+import LogCore
+
+/// Writes Loki's JSON push body straight into one byte buffer:
+/// `{"streams":[{"stream":{…},"values":[["<ns>","<line>",{…}],…]},…]}`.
+///
+/// Escaping is done by table lookup on bytes: `"` and `\` escaped, control bytes as `\n`, `\t`, `\r` or `\u00XX`,
+/// and invalid UTF-8 sequences replaced by U+FFFD, so the body is always valid JSON whatever a line holds.
+public struct PushEncoder {
+    /// One stream of the request: its labels (reserved `__` labels are left out) and its entries, in order.
+    public struct Stream {
+        public var labels: LabelSet
+        public var entries: [LogEntry]
+        public init(labels: LabelSet, entries: [LogEntry]) {
+            self.labels = labels
+            self.entries = entries
+        }
+    }
+
+    public init() {}
+
+    /// 0: byte passes as it is; 1: needs an escape; 2: start of a multi-byte UTF-8 sequence (validate).
+    private static let classes: [UInt8] = (0..<256).map { b in
+        if b < 0x20 || b == 34 || b == 92 { return 1 }
+        if b >= 0x80 { return 2 }
+        return 0
+    }
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    /// Appends `bytes` as a JSON string literal.
+    public static func appendString<C: Collection>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8, C.Index == Int {
+        out.append(34)
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            let b = bytes[i]
+            switch classes[Int(b)] {
+            case 0:
+                out.append(b)
+                i += 1
+            case 1:
+                switch b {
+                case 34: out.append(contentsOf: [92, 34])
+                case 92: out.append(contentsOf: [92, 92])
+                case 10: out.append(contentsOf: [92, 110])
+                case 13: out.append(contentsOf: [92, 114])
+                case 9: out.append(contentsOf: [92, 116])
+                default: out.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                }
+                i += 1
+            default:
+                let n = utf8SequenceLength(bytes, i)
+                if n == 0 {
+                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    i += 1
+                } else {
+                    out.append(contentsOf: bytes[i..<i + n])
+                    i += n
+                }
+            }
+        }
+        out.append(34)
+    }
+
+    /// Length of the valid UTF-8 sequence starting at `i`, or 0.
+    static func utf8SequenceLength<C: Collection>(_ b: C, _ i: Int) -> Int where C.Element == UInt8, C.Index == Int {
+        let end = b.endIndex
+        func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool { i + k < end && b[i + k] >= lo && b[i + k] <= hi }
+        switch b[i] {
+        case 0xC2...0xDF: return cont(1) ? 2 : 0
+        case 0xE0: return cont(1, 0xA0) && cont(2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE, 0xEF: return cont(1) && cont(2) ? 3 : 0
+        case 0xED: return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0
+        case 0xF0: return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0
+        case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
+        case 0xF4: return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0
+        default: return 0
+        }
+    }
+
+    /// The JSON body for `streams`.
+    public func encode(_ streams: [Stream]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + $1.line.count + 40 } })
+        out.append(contentsOf: Array(#"{"streams":["#.utf8))
+        for (si, s) in streams.enumerated() {
+            if si > 0 { out.append(44) }
+            out.append(contentsOf: Array(#"{"stream":{"#.utf8))
+            var first = true
+            for l in s.labels.labels where !l.name.hasPrefix("__") {
+                if !first { out.append(44) }
+                first = false
+                PushEncoder.appendString(Array(l.name.utf8), to: &out)
+                out.append(58)
+                PushEncoder.appendString(Array(l.value.utf8), to: &out)
+            }
+            out.append(contentsOf: Array(#"},"values":["#.utf8))
+            for (ei, e) in s.entries.enumerated() {
+                if ei > 0 { out.append(44) }
+                out.append(contentsOf: [91, 34])
+                out.append(contentsOf: Array(String(e.timestamp).utf8))
+                out.append(contentsOf: [34, 44])
+                PushEncoder.appendString(e.line, to: &out)
+                if !e.structuredMetadata.isEmpty {
+                    out.append(contentsOf: [44, 123])
+                    for (mi, m) in e.structuredMetadata.enumerated() {
+                        if mi > 0 { out.append(44) }
+                        PushEncoder.appendString(Array(m.name.utf8), to: &out)
+                        out.append(58)
+                        PushEncoder.appendString(Array(m.value.utf8), to: &out)
+                    }
+                    out.append(125)
+                }
+                out.append(93)
+            }
+            out.append(contentsOf: [93, 125])
+        }
+        out.append(contentsOf: [93, 125])
+        return out
+    }
+}

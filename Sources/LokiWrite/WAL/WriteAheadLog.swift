@@ -1,0 +1,294 @@
+import CZlib
+import LogCore
+import Logging
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The write-ahead log of loki.write.
+//
+// Layout: `<dir>/00000001.seg`, `00000002.seg`, … each a sequence of records
+//
+//     u32 LE payload length | u32 LE CRC-32 of the payload | payload
+//
+// and `<dir>/cursor-<endpoint>` files holding how far each endpoint has delivered (segment and offset, written
+// atomically). Invariants: records are only appended; a record is acknowledged to its source once its write(2)
+// returned (safe against process death), and fsync runs on an interval (power loss). On open every segment is
+// scanned: a record whose length runs past the end or whose checksum fails ends the segment's valid part — the
+// last segment is truncated there (a torn write), an earlier one is read only up to there — and the skipped bytes
+// are reported. Segments that every cursor has passed are deleted.
+
+/// A position in the log: a segment number and a byte offset in it.
+public struct WALPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var segment: UInt32
+    public var offset: Int64
+    public init(segment: UInt32, offset: Int64) {
+        self.segment = segment
+        self.offset = offset
+    }
+    public static func < (a: WALPosition, b: WALPosition) -> Bool { (a.segment, a.offset) < (b.segment, b.offset) }
+    public var description: String { "\(segment):\(offset)" }
+}
+
+/// A problem with the log, naming the file.
+public struct WALError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable { case full, io }
+    public var kind: Kind
+    public var message: String
+    public var description: String { message }
+}
+
+/// What opening the log found.
+public struct WALRecovery: Sendable {
+    public var segments = 0
+    public var records = 0
+    public var corruptRecords = 0
+    public var truncatedBytes: Int64 = 0
+}
+
+/// A segmented, checksummed, size-capped append-only log with per-reader cursors.
+public final class WriteAheadLog: Sendable {
+    private struct Segment {
+        var number: UInt32
+        var size: Int64        // bytes on disk
+        var validEnd: Int64    // end of the last good record
+    }
+    private struct State {
+        var segments: [Segment] = []
+        var fd: Int32 = -1
+        var dirty = false
+    }
+
+    public let directory: String
+    public let maxSize: Int64
+    public let segmentSize: Int64
+    private let state = Mutex(State())
+    public let recovery: WALRecovery
+
+    public init(directory: String, maxSize: Int64 = 1 << 30, segmentSize: Int64 = 64 << 20) throws(WALError) {
+        self.directory = directory
+        self.maxSize = maxSize
+        self.segmentSize = min(segmentSize, maxSize)
+        if mkdir(directory, 0o750) != 0 && errno != EEXIST {
+            throw WALError(kind: .io, message: "\(directory): \(String(cString: strerror(errno)))")
+        }
+        var rec = WALRecovery()
+        var segs: [Segment] = []
+        for n in WriteAheadLog.listSegments(directory) {
+            let path = WriteAheadLog.segmentPath(directory, n)
+            let bytes: [UInt8]
+            do { bytes = try FileIO.read(path) } catch { throw WALError(kind: .io, message: error.description) }
+            var off = 0
+            var bad = false
+            while off + 8 <= bytes.count {
+                let len = Int(le32(bytes, off)), crc = le32(bytes, off + 4)
+                if off + 8 + len > bytes.count || crc32Of(bytes, off + 8, len) != crc {
+                    bad = true
+                    break
+                }
+                rec.records += 1
+                off += 8 + len
+            }
+            if off < bytes.count { bad = true }
+            var seg = Segment(number: n, size: Int64(bytes.count), validEnd: Int64(off))
+            if bad {
+                rec.corruptRecords += 1
+                rec.truncatedBytes += Int64(bytes.count - off)
+                if n == WriteAheadLog.listSegments(directory).last {
+                    truncate(path, off_t(off))
+                    seg.size = Int64(off)
+                }
+            }
+            segs.append(seg)
+        }
+        rec.segments = segs.count
+        recovery = rec
+        state.withLock { $0.segments = segs }
+    }
+
+    static func segmentPath(_ dir: String, _ n: UInt32) -> String {
+        var s = String(n)
+        while s.count < 8 { s = "0" + s }
+        return dir + "/" + s + ".seg"
+    }
+
+    static func listSegments(_ dir: String) -> [UInt32] {
+        guard let d = opendir(dir) else { return [] }
+        defer { closedir(d) }
+        var out: [UInt32] = []
+        while let e = readdir(d) {
+            let name = withUnsafePointer(to: e.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasSuffix(".seg"), let n = UInt32(name.dropLast(4)) { out.append(n) }
+        }
+        return out.sorted()
+    }
+
+    /// Bytes on disk.
+    public var size: Int64 { state.withLock { $0.segments.reduce(0) { $0 + $1.size } } }
+    public var segmentCount: Int { state.withLock { $0.segments.count } }
+
+    /// The position just after the last record.
+    public var end: WALPosition {
+        state.withLock { s in
+            guard let last = s.segments.last else { return WALPosition(segment: 1, offset: 0) }
+            return WALPosition(segment: last.number, offset: last.validEnd)
+        }
+    }
+
+    /// The first position still in the log.
+    public var start: WALPosition {
+        state.withLock { s in WALPosition(segment: s.segments.first?.number ?? 1, offset: 0) }
+    }
+
+    /// Appends one record; `.full` when it does not fit under `maxSize` (the caller waits or drops).
+    @discardableResult
+    public func append(_ payload: [UInt8]) throws(WALError) -> WALPosition {
+        var record: [UInt8] = []
+        record.reserveCapacity(payload.count + 8)
+        for v in [UInt32(payload.count), crc32Of(payload, 0, payload.count)] {
+            for k in 0..<4 { record.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) }
+        }
+        record.append(contentsOf: payload)
+        return try state.withLock { s throws(WALError) -> WALPosition in
+            let total = s.segments.reduce(0) { $0 + $1.size }
+            if total + Int64(record.count) > maxSize && total > 0 {
+                throw WALError(kind: .full, message: "write-ahead log is full (\(total) of \(maxSize) bytes)")
+            }
+            let fits = s.segments.last.map { $0.size + Int64(record.count) <= segmentSize || $0.size == 0 } ?? false
+            if s.fd < 0 || !fits {
+                if s.fd >= 0 {
+                    fsync(s.fd)
+                    close(s.fd)
+                    s.fd = -1
+                }
+                if !fits {
+                    s.segments.append(Segment(number: (s.segments.last?.number ?? 0) + 1, size: 0, validEnd: 0))
+                }
+                let path = WriteAheadLog.segmentPath(directory, s.segments[s.segments.count - 1].number)
+                let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+                if fd < 0 { throw WALError(kind: .io, message: "\(path): \(String(cString: strerror(errno)))") }
+                s.fd = fd
+            }
+            let i = s.segments.count - 1
+            let at = WALPosition(segment: s.segments[i].number, offset: s.segments[i].size)
+            var off = 0
+            while off < record.count {
+                let n = record.withUnsafeBytes { write(s.fd, $0.baseAddress! + off, $0.count - off) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    let msg = String(cString: strerror(errno))
+                    // Cut off a partial record so the segment stays readable.
+                    ftruncate(s.fd, off_t(s.segments[i].size))
+                    throw WALError(kind: .io, message: "\(WriteAheadLog.segmentPath(directory, s.segments[i].number)): \(msg)")
+                }
+                off += n
+            }
+            s.segments[i].size += Int64(record.count)
+            s.segments[i].validEnd = s.segments[i].size
+            s.dirty = true
+            return at
+        }
+    }
+
+    /// fsyncs the segment being written, if anything was appended since the last call.
+    public func sync() {
+        state.withLock { s in
+            if s.dirty, s.fd >= 0 { fsync(s.fd) }
+            s.dirty = false
+        }
+    }
+
+    /// Up to `maxBytes` of records from `position` on (at least one if any): each with its start and the position
+    /// after it. Positions inside a deleted segment move to the next one.
+    public func read(from position: WALPosition, maxBytes: Int = 4 << 20) throws(WALError) -> [(start: WALPosition, next: WALPosition, payload: [UInt8])] {
+        let segs = state.withLock { $0.segments }
+        var out: [(WALPosition, WALPosition, [UInt8])] = []
+        var total = 0
+        var pos = position
+        for seg in segs where seg.number >= pos.segment {
+            if seg.number > pos.segment { pos = WALPosition(segment: seg.number, offset: 0) }
+            guard pos.offset < seg.validEnd else { continue }
+            let path = WriteAheadLog.segmentPath(directory, seg.number)
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 { throw WALError(kind: .io, message: "\(path): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            while pos.offset < seg.validEnd && (out.isEmpty || total < maxBytes) {
+                var header = [UInt8](repeating: 0, count: 8)
+                guard header.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 8, off_t(pos.offset)) }) == 8 else { break }
+                let len = Int(le32(header, 0))
+                var payload = [UInt8](repeating: 0, count: len)
+                let n = payload.withUnsafeMutableBytes { pread(fd, $0.baseAddress, len, off_t(pos.offset + 8)) }
+                guard n == len, crc32Of(payload, 0, len) == le32(header, 4) else { break }
+                let next = WALPosition(segment: seg.number, offset: pos.offset + 8 + Int64(len))
+                out.append((pos, next, payload))
+                total += len
+                pos = next
+            }
+            if !out.isEmpty && total >= maxBytes { break }
+        }
+        return out
+    }
+
+    /// Deletes every segment that lies entirely before `position` (all readers are past it).
+    public func release(before position: WALPosition) {
+        state.withLock { s in
+            while let first = s.segments.first, first.number < position.segment, s.segments.count > 1 {
+                unlink(WriteAheadLog.segmentPath(directory, first.number))
+                s.segments.removeFirst()
+            }
+        }
+    }
+
+    /// Deletes the oldest segment even if undelivered (the `drop_oldest` policy); returns its records' payloads
+    /// so that the caller can count what was dropped. Never drops the segment being written.
+    public func dropOldestSegment() -> [[UInt8]] {
+        guard let first = state.withLock({ s in s.segments.count > 1 ? s.segments.first : nil }) else { return [] }
+        let records = (try? read(from: WALPosition(segment: first.number, offset: 0), maxBytes: Int.max))?
+            .filter { $0.start.segment == first.number }.map(\.payload) ?? []
+        state.withLock { s in
+            guard s.segments.first?.number == first.number else { return }
+            unlink(WriteAheadLog.segmentPath(directory, first.number))
+            s.segments.removeFirst()
+        }
+        return records
+    }
+
+    // MARK: cursors
+
+    private func cursorPath(_ name: String) -> String { directory + "/cursor-" + name }
+
+    /// The saved delivery position of reader `name`, or the start of the log.
+    public func cursor(_ name: String) -> WALPosition {
+        guard let bytes = try? FileIO.readIfExists(cursorPath(name)) else { return start }
+        let parts = String(decoding: bytes, as: UTF8.self).split(separator: " ")
+        guard parts.count == 2, let seg = UInt32(parts[0]), let off = Int64(parts[1].filter { $0 != "\n" }) else { return start }
+        return max(WALPosition(segment: seg, offset: off), start)
+    }
+
+    /// Saves reader `name`'s delivery position (atomically).
+    public func saveCursor(_ name: String, _ p: WALPosition) throws(WALError) {
+        do { try FileIO.writeAtomically(cursorPath(name), Array("\(p.segment) \(p.offset)\n".utf8), durable: false) } catch {
+            throw WALError(kind: .io, message: error.description)
+        }
+    }
+
+    deinit {
+        state.withLock { s in
+            if s.fd >= 0 { fsync(s.fd); close(s.fd) }
+        }
+    }
+}
+
+func le32(_ b: [UInt8], _ i: Int) -> UInt32 {
+    UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
+}
+
+func crc32Of(_ b: [UInt8], _ start: Int, _ count: Int) -> UInt32 {
+    if count == 0 { return 0 }
+    return b.withUnsafeBytes { raw in
+        UInt32(crc32(0, raw.baseAddress!.assumingMemoryBound(to: Bytef.self) + start, uInt(count)))
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import LogCore
+import Testing
+@testable import LokiWrite
+
+@Suite struct PushEncoderTests {
+    @Test func encodesLokiPushJSON() throws {
+        let labels = LabelSet(["app": "web", "__tenant_id__": "t1", "ns": "a\"b"])
+        let entries = [
+            LogEntry(timestamp: 1_795_600_800_000_000_001, line: Array("plain".utf8), labels: labels),
+            LogEntry(timestamp: 2, line: [0x71, 0x22, 0x5C, 0x0A, 0x09, 0x01, 0xFF, 0xC3, 0xA9], labels: labels,
+                     structuredMetadata: [Label("trace_id", "abc")]),
+        ]
+        let body = PushEncoder().encode([PushEncoder.Stream(labels: labels, entries: entries)])
+        let text = String(decoding: body, as: UTF8.self)
+        #expect(text == #"{"streams":[{"stream":{"app":"web","ns":"a\"b"},"values":[["1795600800000000001","plain"],["2","q\"\\\n\t\u0001�é",{"trace_id":"abc"}]]}]}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+        #expect(parsed?["streams"] != nil, "valid JSON")
+    }
+
+    @Test func gzipRoundTrip() throws {
+        let input = Array(String(repeating: "log line with some repetition\n", count: 10_000).utf8)
+        let z = GzipCompressor(level: 6).compress(input)
+        #expect(z.count < input.count / 20)
+        #expect(z.prefix(2) == [0x1F, 0x8B])
+        #expect(try Gunzip.decompress(z) == input)
+        #expect(throws: Gunzip.Failure.self) { try Gunzip.decompress(Array(z.dropLast(5)) + [0, 0, 0, 0, 0]) }
+    }
+}
+
+@Suite struct WALTests {
+    func tempDir() -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-wal-\(UUID().uuidString)").path
+        return d
+    }
+
+    func entries(_ n: Int, _ prefix: String) -> [LogEntry] {
+        (0..<n).map { LogEntry(timestamp: Int64($0), line: Array("\(prefix)-\($0)".utf8), labels: LabelSet(["job": "x", "__tenant_id__": "t"]),
+                               structuredMetadata: $0 % 2 == 0 ? [Label("k", "v")] : []) }
+    }
+
+    @Test func entryCodecRoundTrip() throws {
+        let e = entries(5, "a")
+        let back = try EntryCodec.decode(EntryCodec.encode(e))
+        #expect(back.map(\.line) == e.map(\.line))
+        #expect(back.map(\.timestamp) == e.map(\.timestamp))
+        #expect(back.map(\.labels) == e.map(\.labels))
+        #expect(back.map(\.structuredMetadata) == e.map(\.structuredMetadata))
+        #expect(throws: EntryCodec.Corrupt.self) { try EntryCodec.decode(Array(EntryCodec.encode(e).dropLast())) }
+    }
+
+    @Test func appendReadReopenAndCursors() throws {
+        let dir = tempDir()
+        do {
+            let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 4096)
+            for i in 0..<50 { try wal.append(EntryCodec.encode(entries(3, "b\(i)"))) }
+            #expect(wal.segmentCount > 1, "records roll over into new segments")
+            let all = try wal.read(from: wal.start, maxBytes: Int.max)
+            #expect(all.count == 50)
+            #expect(try EntryCodec.decode(all[49].payload).last.map { String(decoding: $0.line, as: UTF8.self) } == "b49-2")
+            try wal.saveCursor("ep", all[45].next)
+        }
+        let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 4096)
+        #expect(wal.recovery.records == 50 && wal.recovery.corruptRecords == 0)
+        let cursor = wal.cursor("ep")
+        let rest = try wal.read(from: cursor, maxBytes: Int.max)
+        #expect(rest.count == 4)
+        let before = wal.segmentCount
+        wal.release(before: cursor)
+        #expect(wal.segmentCount < before, "delivered segments are deleted")
+        #expect(try wal.read(from: wal.cursor("ep"), maxBytes: Int.max).count == 4)
+        try wal.append(EntryCodec.encode(entries(1, "after-reopen")))
+        #expect(try wal.read(from: cursor, maxBytes: Int.max).count == 5)
+    }
+
+    @Test func tornLastRecordIsTruncatedAndCorruptionReported() throws {
+        let dir = tempDir()
+        do {
+            let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20)
+            for i in 0..<10 { try wal.append(EntryCodec.encode(entries(2, "c\(i)"))) }
+        }
+        let seg = WriteAheadLog.segmentPath(dir, 1)
+        var bytes = try FileIO.read(seg)
+        let full = bytes.count
+        bytes.removeLast(7)                 // a crash in the middle of the last write
+        try FileIO.writeAtomically(seg, bytes, durable: false)
+        let wal = try WriteAheadLog(directory: dir)
+        #expect(wal.recovery.records == 9)
+        #expect(wal.recovery.corruptRecords == 1)
+        #expect(wal.recovery.truncatedBytes == Int64(full - 7 - (full / 10) * 9))
+        #expect(try wal.read(from: wal.start, maxBytes: Int.max).count == 9)
+        try wal.append(EntryCodec.encode(entries(1, "next")))
+        #expect(try wal.read(from: wal.start, maxBytes: Int.max).count == 10, "appending continues after the cut")
+    }
+
+    @Test func flippedByteInTheMiddleIsDetected() throws {
+        let dir = tempDir()
+        do {
+            let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20)
+            for i in 0..<10 { try wal.append(EntryCodec.encode(entries(2, "d\(i)"))) }
+        }
+        let seg = WriteAheadLog.segmentPath(dir, 1)
+        var bytes = try FileIO.read(seg)
+        bytes[bytes.count / 2] ^= 0xFF
+        try FileIO.writeAtomically(seg, bytes, durable: false)
+        let wal = try WriteAheadLog(directory: dir)
+        #expect(wal.recovery.corruptRecords == 1)
+        #expect(wal.recovery.records < 10)
+        let read = try wal.read(from: wal.start, maxBytes: Int.max)
+        #expect(read.count == wal.recovery.records)
+        for r in read { _ = try EntryCodec.decode(r.payload) }
+    }
+
+    @Test func capacityAndDropOldest() throws {
+        let dir = tempDir()
+        let wal = try WriteAheadLog(directory: dir, maxSize: 8192, segmentSize: 2048)
+        var appended = 0
+        while true {
+            do {
+                try wal.append(EntryCodec.encode(entries(4, "e\(appended)")))
+                appended += 1
+            } catch {
+                #expect(error.kind == .full)
+                break
+            }
+        }
+        #expect(wal.size <= 8192)
+        let dropped = wal.dropOldestSegment()
+        #expect(!dropped.isEmpty)
+        try wal.append(EntryCodec.encode(entries(4, "fits-again")))
+        let remaining = try wal.read(from: wal.start, maxBytes: Int.max).count
+        #expect(remaining == appended - dropped.count + 1, "exactly the dropped records are gone")
+    }
+}
