@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
     ],
     targets: [
         // Alloy configuration syntax: scanner, parser, AST, printer, diagnostics. Knows nothing of logs.
@@ -45,14 +47,26 @@ let package = Package(
         // loki.write: JSON push bodies, gzip, the write-ahead log.
         .target(name: "LokiWrite", dependencies: [
             "LogCore", "CDeflate", "CZlib",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
+        // A Loki-compatible push receiver for tests and the local demo.
+        .target(name: "FakeLoki", dependencies: [
+            "LokiWrite",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "fake-loki", dependencies: ["FakeLoki"]),
         // zlib, for reading rotated .gz files.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapters that turn each module into an Alloy component.
         .target(name: "Components", dependencies: [
-            "Runtime", "LogCore", "FileSource", "Relabel", "Process",
+            "Runtime", "LogCore", "FileSource", "Relabel", "Process", "LokiWrite",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
@@ -77,10 +91,15 @@ let package = Package(
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
-        .testTarget(name: "LokiWriteTests", dependencies: ["LokiWrite", "LogCore"]),
+        .testTarget(name: "LokiWriteTests", dependencies: [
+            "LokiWrite", "LogCore", "FakeLoki",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "LogCore"]),
         .testTarget(name: "ProcessTests", dependencies: ["Process", "Relabel", "LogCore", "Components", "Runtime", "Syntax"]),
-        .testTarget(name: "IntegrationTests", dependencies: []),
+        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -45,7 +45,7 @@ public final class FileTailerGroup: Sendable {
     ///   - legacyPositionsFile: a Promtail positions file to import when the positions file is missing or empty.
     public init(componentID: String, positionsPath: String, legacyPositionsFile: String?, config: TailerConfig,
                 forward: Fanout, logger: Logger, maxConcurrentReaders: Int = 8,
-                positionsSyncInterval: Duration = .seconds(1)) throws {
+                positionsSyncInterval: Duration = .milliseconds(100)) throws {
         self.componentID = componentID
         self.positions = try PositionsStore(path: positionsPath, legacyPath: legacyPositionsFile)
         self.watcher = DirectoryWatcher()
@@ -122,7 +122,7 @@ public final class FileTailerGroup: Sendable {
             try? await Task.sleep(for: positionsSyncInterval)
             syncPositions()
             sinceForget += 1
-            if sinceForget >= 60 {
+            if sinceForget >= 600 {
                 sinceForget = 0
                 positions.forgetStale()
             }

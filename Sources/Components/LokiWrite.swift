@@ -1,0 +1,167 @@
+import LogCore
+import Logging
+import LokiWrite
+import Runtime
+import Synchronization
+
+/// `loki.write`: accepts entries into a write-ahead log (always on, 1 GiB by default) and pushes them to every
+/// `endpoint` as gzip JSON, each endpoint from its own position in the log.
+public final class LokiWriteComponent: TypedComponent, LogsReceiver {
+    public struct Arguments: ComponentArguments {
+        var config: WriterConfig
+
+        public init(_ d: inout BodyDecoder) {
+            var endpoints: [EndpointConfig] = []
+            var drain: AlloyDuration = .seconds(15)
+            var names = Set<String>()
+            for var e in d.blocks("endpoint") {
+                let url: String = e.required("url")
+                var c = EndpointConfig(url: url, name: e.attribute("name", default: ""))
+                if c.name.isEmpty { c.name = Arguments.defaultName(url) }
+                if !names.insert(c.name).inserted { e.error("duplicate endpoint name \"\(c.name)\"", attribute: "name") }
+                if !(url.hasPrefix("http://") || url.hasPrefix("https://")) { e.error("url must start with http:// or https://", attribute: "url") }
+                c.batchWait = e.attribute("batch_wait", default: AlloyDuration.seconds(1)).swiftDuration
+                c.batchSize = Int(e.attribute("batch_size", default: ByteSize(bytes: 1 << 20)).bytes)
+                c.remoteTimeout = e.attribute("remote_timeout", default: AlloyDuration.seconds(10)).swiftDuration
+                c.headers = e.attribute("headers", default: [String: String]())
+                let tenant: String = e.attribute("tenant_id", default: "")
+                c.tenantID = tenant.isEmpty ? nil : tenant
+                c.minBackoff = e.attribute("min_backoff_period", default: AlloyDuration.milliseconds(500)).swiftDuration
+                c.maxBackoff = e.attribute("max_backoff_period", default: AlloyDuration.seconds(300)).swiftDuration
+                c.maxBackoffRetries = e.attribute("max_backoff_retries", default: 10)
+                c.dropAfterRetries = e.attribute("drop_after_max_retries", default: false)
+                c.retryOn429 = e.attribute("retry_on_http_429", default: true)
+                c.gzipLevel = e.attribute("gzip_level", default: 6)
+                _ = e.attribute("enable_http2", default: true)
+                _ = e.attribute("follow_redirects", default: true)
+                for unsupported in ["proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header", "http_headers"] where e.has(unsupported) {
+                    _ = e.optional(unsupported, as: Value.self)
+                    e.error("\(unsupported) is not supported by Tributary", attribute: unsupported)
+                }
+                c.auth = Arguments.auth(&e)
+                if var t = e.block("tls_config") {
+                    var tls = EndpointConfig.TLS()
+                    tls.caFile = t.optional("ca_file")
+                    tls.caPEM = t.optional("ca_pem")
+                    tls.certFile = t.optional("cert_file")
+                    tls.certPEM = t.optional("cert_pem")
+                    tls.keyFile = t.optional("key_file")
+                    tls.keyPEM = t.optional("key_pem", as: Secret.self)?.value
+                    tls.insecureSkipVerify = t.attribute("insecure_skip_verify", default: false)
+                    tls.serverName = t.optional("server_name")
+                    _ = t.optional("min_version", as: String.self)
+                    if tls.serverName != nil {
+                        t.warning("server_name is not used: the certificate is checked against the URL's host", attribute: "server_name")
+                    }
+                    c.tls = tls
+                    e.absorb(&t)
+                }
+                if var q = e.block("queue_config") {
+                    _ = q.optional("capacity", as: ByteSize.self)
+                    _ = q.optional("min_shards", as: Int.self)
+                    _ = q.optional("block_on_overflow", as: Bool.self)
+                    drain = q.attribute("drain_timeout", default: drain)
+                    e.absorb(&q)
+                }
+                endpoints.append(c)
+                d.absorb(&e)
+            }
+            if endpoints.isEmpty { d.error("missing required block \"endpoint\"") }
+            config = WriterConfig(endpoints: endpoints)
+            config.externalLabels = d.attribute("external_labels", default: [String: String]())
+            config.maxStreams = d.attribute("max_streams", default: 0)
+            config.drainTimeout = drain.swiftDuration
+            if var w = d.block("wal") {
+                _ = w.attribute("enabled", default: true)
+                _ = w.optional("max_segment_age", as: AlloyDuration.self)
+                _ = w.optional("min_read_frequency", as: AlloyDuration.self)
+                _ = w.optional("max_read_frequency", as: AlloyDuration.self)
+                config.drainTimeout = w.attribute("drain_timeout", default: drain).swiftDuration
+                config.walMaxSize = w.attribute("max_size", default: ByteSize(bytes: 1 << 30)).bytes
+                config.walSegmentSize = w.attribute("segment_size", default: ByteSize(bytes: 64 << 20)).bytes
+                config.fsyncInterval = w.attribute("fsync_interval", default: AlloyDuration.seconds(1)).swiftDuration
+                let policy: String = w.attribute("on_full", default: "backpressure")
+                if let p = WALFullPolicy(rawValue: policy) { config.onFull = p } else {
+                    w.error("on_full must be backpressure or drop_oldest", attribute: "on_full")
+                }
+                if config.walMaxSize < 1 << 20 { w.error("max_size must be at least 1MiB", attribute: "max_size") }
+                d.absorb(&w)
+            }
+        }
+
+        static func defaultName(_ url: String) -> String {
+            var h: UInt64 = 0xcbf29ce484222325
+            for b in url.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+            return String(String(h, radix: 16).prefix(6))
+        }
+
+        static func auth(_ e: inout BodyDecoder) -> EndpointConfig.Auth {
+            var found: [EndpointConfig.Auth] = []
+            if let t = e.optional("bearer_token", as: Secret.self) { found.append(.bearer(t.value)) }
+            if let f = e.optional("bearer_token_file", as: String.self) { found.append(.bearerFile(f)) }
+            if var b = e.block("basic_auth") {
+                let user: String = b.attribute("username", default: "")
+                if let p = b.optional("password_file", as: String.self) {
+                    found.append(.basicPasswordFile(username: user, path: p))
+                    if b.has("password") { b.error("password and password_file are mutually exclusive", attribute: "password") }
+                } else {
+                    found.append(.basic(username: user, password: b.attribute("password", default: Secret("")).value))
+                }
+                e.absorb(&b)
+            }
+            if var a = e.block("authorization") {
+                let type: String = a.attribute("type", default: "Bearer")
+                if type != "Bearer" { a.error("only authorization type Bearer is supported", attribute: "type") }
+                if let f = a.optional("credentials_file", as: String.self) { found.append(.bearerFile(f)) }
+                else { found.append(.bearer(a.attribute("credentials", default: Secret("")).value)) }
+                e.absorb(&a)
+            }
+            if var o = e.block("oauth2") {
+                o.error("oauth2 is not supported by Tributary")
+                e.absorb(&o)
+            }
+            if found.count > 1 { e.error("at most one of basic_auth, authorization, oauth2, bearer_token and bearer_token_file may be set") }
+            return found.first ?? .none
+        }
+    }
+
+    private let options: ComponentOptions
+    private let logger: Logger
+    private let state: Mutex<(writer: LokiWriter, task: Task<Void, Never>?)>
+
+    public init(options: ComponentOptions, arguments: Arguments) async throws {
+        self.options = options
+        var l = Logger(label: "tributary")
+        l[metadataKey: "component"] = "\(options.id)"
+        logger = l
+        let writer = try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: l)
+        state = Mutex((writer, nil))
+    }
+
+    public var exports: [String: Value] { ["receiver": ReceiverCapsule(ownerID: options.id, receiver: self).value] }
+
+    public func receive(_ batch: EntryBatch) async {
+        let writer = state.withLock { $0.writer }
+        await writer.receive(batch)
+    }
+
+    public func run() async {
+        let writer = state.withLock { $0.writer }
+        let t = Task { await writer.run() }
+        state.withLock { $0.task = t }
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        let current = state.withLock { $0.task }
+        current?.cancel()
+        await current?.value
+    }
+
+    public func update(arguments: Arguments) async throws {
+        let (oldWriter, oldTask) = state.withLock { ($0.writer, $0.task) }
+        guard oldWriter.config != arguments.config else { return }
+        oldTask?.cancel()
+        await oldTask?.value
+        let writer = try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: logger)
+        let t = Task { await writer.run() }
+        state.withLock { $0 = (writer, t) }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import LokiWrite
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A Loki push endpoint on loopback for tests and the local demo: accepts what Loki's `/loki/api/v1/push`
+/// accepts (JSON, optionally gzip, `X-Scope-OrgID`), answers what Loki answers for bad pushes (400, 401, 422),
+/// stores each distinct entry once as Loki does, and can be told to fail (a status, slowness, or being down).
+public final class FakeLoki: @unchecked Sendable {
+    /// One stored entry.
+    public struct Entry: Hashable, Sendable {
+        public var tenant: String
+        public var stream: String
+        public var timestamp: String
+        public var line: String
+        public var metadata: [String: String]
+    }
+
+    public struct Stats: Sendable {
+        public var requests = 0
+        public var accepted = 0
+        public var duplicates = 0
+        public var refused = 0
+        public var lastHeaders: [String: String] = [:]
+    }
+
+    private struct State {
+        var entries: [Entry] = []
+        var seen: Set<Entry> = []
+        var stats = Stats()
+        var failNext: [(status: Int, body: String)] = []
+        var failAll: (status: Int, body: String)? = nil
+        var delay: Duration = .zero
+    }
+
+    private let state = Mutex(State())
+    public let requireTenant: Bool
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private var channel: (any Channel)?
+    public private(set) var port = 0
+
+    public init(requireTenant: Bool = false) { self.requireTenant = requireTenant }
+
+    /// Starts listening on 127.0.0.1 (`port` 0 picks a free one).
+    public func start(port: Int = 0) throws {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { ch in
+                ch.pipeline.configureHTTPServerPipeline().flatMap { ch.pipeline.addHandler(Handler(self)) }
+            }
+        channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
+        self.port = channel?.localAddress?.port ?? port
+    }
+
+    /// Stops listening (connections are refused, as when Loki is down); `start(port:)` resumes on the same port.
+    public func stop() {
+        try? channel?.close().wait()
+        channel = nil
+    }
+
+    public func shutdown() {
+        stop()
+        try? group.syncShutdownGracefully()
+    }
+
+    public var pushURL: String { "http://127.0.0.1:\(port)/loki/api/v1/push" }
+    public var entries: [Entry] { state.withLock { $0.entries } }
+    public var stats: Stats { state.withLock { $0.stats } }
+    public func failNext(_ status: Int, body: String = "injected failure", times: Int = 1) {
+        state.withLock { for _ in 0..<times { $0.failNext.append((status, body)) } }
+    }
+    public func failAll(_ status: Int?, body: String = "injected failure") {
+        state.withLock { $0.failAll = status.map { ($0, body) } }
+    }
+    public func setDelay(_ d: Duration) { state.withLock { $0.delay = d } }
+
+    /// Handles one push; returns (status, body).
+    func handle(headers: HTTPHeaders, body: [UInt8]) -> (Int, String) {
+        let injected = state.withLock { s -> (Int, String)? in
+            s.stats.requests += 1
+            s.stats.lastHeaders = Dictionary(headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+            if !s.failNext.isEmpty { return s.failNext.removeFirst() }
+            return s.failAll
+        }
+        if let injected { return injected }
+        let tenant = headers.first(name: "X-Scope-OrgID") ?? ""
+        if requireTenant && tenant.isEmpty { return (401, "no org id\n") }
+        guard headers.first(name: "Content-Type")?.hasPrefix("application/json") == true else {
+            return (415, "unsupported content type (this receiver only speaks JSON)\n")
+        }
+        var raw = body
+        switch headers.first(name: "Content-Encoding") ?? "" {
+        case "gzip":
+            do { raw = try Gunzip.decompress(body) } catch { return (400, "gzip: \(error)\n") }
+        case "": break
+        default: return (400, "unsupported content encoding\n")
+        }
+        guard let doc = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any],
+              let streams = doc["streams"] as? [[String: Any]] else { return (400, "unable to parse JSON body\n") }
+        if streams.isEmpty { return (422, "no streams in push request\n") }
+        var fresh: [Entry] = []
+        var problems: [String] = []
+        for s in streams {
+            guard let labels = s["stream"] as? [String: String], let values = s["values"] as? [[Any]] else {
+                problems.append("malformed stream")
+                continue
+            }
+            let names = labels.keys.sorted()
+            if names.isEmpty { problems.append("error at least one label pair is required per stream"); continue }
+            if names.count > 15 { problems.append("entry for stream has \(names.count) label names; limit 15"); continue }
+            if let bad = names.first(where: { !FakeLoki.validName($0) }) { problems.append("invalid label name \(bad)"); continue }
+            let key = "{" + names.map { "\($0)=\"\(labels[$0]!)\"" }.joined(separator: ", ") + "}"
+            for v in values {
+                guard v.count >= 2, let ts = v[0] as? String, Int64(ts) != nil, let line = v[1] as? String else {
+                    problems.append("malformed entry")
+                    continue
+                }
+                if line.utf8.count > 256 * 1024 { problems.append("max entry size exceeded"); continue }
+                let md = (v.count > 2 ? v[2] as? [String: String] : nil) ?? [:]
+                fresh.append(Entry(tenant: tenant, stream: key, timestamp: ts, line: line, metadata: md))
+            }
+        }
+        state.withLock { s in
+            for e in fresh {
+                if s.seen.insert(e).inserted {
+                    s.entries.append(e)
+                    s.stats.accepted += 1
+                } else {
+                    s.stats.duplicates += 1
+                }
+            }
+            if !problems.isEmpty { s.stats.refused += 1 }
+        }
+        if !problems.isEmpty { return (400, problems.joined(separator: "; ") + "\n") }
+        return (204, "")
+    }
+
+    static func validName(_ s: String) -> Bool {
+        var first = true
+        for c in s.utf8 {
+            let ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || (!first && c >= 48 && c <= 57)
+            if !ok { return false }
+            first = false
+        }
+        return !first
+    }
+
+    var delay: Duration { state.withLock { $0.delay } }
+
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let server: FakeLoki
+        var head: HTTPRequestHead?
+        var body: [UInt8] = []
+        init(_ s: FakeLoki) { server = s }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let h):
+                head = h
+                body = []
+            case .body(var b):
+                body += b.readBytes(length: b.readableBytes) ?? []
+            case .end:
+                guard let head else { return }
+                let (status, text): (Int, String)
+                if head.uri.hasPrefix("/loki/api/v1/push") && head.method == .POST {
+                    (status, text) = server.handle(headers: head.headers, body: body)
+                } else if head.uri == "/ready" {
+                    (status, text) = (200, "ready\n")
+                } else {
+                    (status, text) = (404, "404 page not found\n")
+                }
+                let delay = server.delay
+                let ctx = NIOLoopBound(context, eventLoop: context.eventLoop)
+                let me = NIOLoopBound(self, eventLoop: context.eventLoop)
+                let respond = {
+                    var headers = HTTPHeaders()
+                    headers.add(name: "Content-Length", value: String(text.utf8.count))
+                    let c = ctx.value
+                    c.write(me.value.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)
+                    var buf = c.channel.allocator.buffer(capacity: text.utf8.count)
+                    buf.writeString(text)
+                    c.write(me.value.wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
+                    c.writeAndFlush(me.value.wrapOutboundOut(.end(nil)), promise: nil)
+                }
+                if delay > .zero {
+                    context.eventLoop.scheduleTask(in: .nanoseconds(Int64(delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)) { respond() }
+                } else {
+                    respond()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,313 @@
+import AsyncHTTPClient
+import LogCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import Synchronization
+
+/// Delivers the write-ahead log to one Loki endpoint: reads from its own cursor, batches per tenant, pushes gzip
+/// JSON, retries what can succeed later (network errors, 429, 5xx) with exponential backoff and jitter — honouring
+/// `Retry-After` — and moves its cursor only past what Loki accepted or refused for good.
+final class EndpointSender: Sendable {
+    let config: EndpointConfig
+    let wal: WriteAheadLog
+    let externalLabels: [String: String]
+    let maxStreams: Int
+    let maxLineSize: Int
+    let metrics: WriteMetrics
+    let logger: Logger
+    let wake = WakeSignal()
+    let cursorName: String
+    private let httpConfig: HTTPClient.Configuration
+    private let host: String
+    private let cursor: Mutex<WALPosition>
+    private let loggedReasons = Mutex<Set<String>>([])
+    private let compressor: Mutex<GzipCompressor>
+
+    init(config: EndpointConfig, wal: WriteAheadLog, writer: WriterConfig, metrics: WriteMetrics, logger: Logger) throws {
+        self.config = config
+        self.wal = wal
+        self.externalLabels = writer.externalLabels
+        self.maxStreams = writer.maxStreams
+        self.maxLineSize = writer.maxLineSize
+        self.metrics = metrics
+        var l = logger
+        l[metadataKey: "endpoint"] = "\(config.name)"
+        self.logger = l
+        self.cursorName = EndpointSender.safeName(config.name)
+        self.host = EndpointSender.host(of: config.url)
+        self.compressor = Mutex(GzipCompressor(level: config.gzipLevel))
+        var httpConfig = HTTPClient.Configuration()
+        httpConfig.timeout = .init(connect: .seconds(10), read: .nanoseconds(Int64(config.remoteTimeout.components.seconds) * 1_000_000_000))
+        if let tls = config.tls { httpConfig.tlsConfiguration = try EndpointSender.tlsConfiguration(tls) }
+        self.httpConfig = httpConfig
+        cursor = Mutex(wal.cursor(EndpointSender.safeName(config.name)))
+    }
+
+    static func safeName(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) }
+
+    static func host(of url: String) -> String {
+        let b = Array(url.utf8)
+        var start = 0
+        for i in 0..<max(0, b.count - 2) where b[i] == 58 && b[i + 1] == 47 && b[i + 2] == 47 {
+            start = i + 3
+            break
+        }
+        return String(decoding: b[start...].prefix { $0 != 47 }, as: UTF8.self)
+    }
+
+    static func tlsConfiguration(_ t: EndpointConfig.TLS) throws -> TLSConfiguration {
+        var c = TLSConfiguration.makeClientConfiguration()
+        if t.insecureSkipVerify { c.certificateVerification = .none }
+        if let ca = t.caFile { c.trustRoots = .file(ca) }
+        if let pem = t.caPEM { c.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8))) }
+        if let cert = t.certFile { c.certificateChain = try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) } }
+        if let pem = t.certPEM { c.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)).map { .certificate($0) } }
+        if let key = t.keyFile { c.privateKey = .file(key) }
+        if let pem = t.keyPEM { c.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(pem.utf8), format: .pem)) }
+        return c
+    }
+
+    var position: WALPosition { cursor.withLock { $0 } }
+
+    /// Runs until `drainDeadline` returns a deadline (shutdown); then keeps delivering what is already in the log
+    /// until it is empty or the deadline passes. (Not driven by task cancellation, so that backoff sleeps still
+    /// work while draining.)
+    func run(drainDeadline: @escaping @Sendable () -> ContinuousClock.Instant?) async {
+        // The client lives exactly as long as this loop: it must be shut down before it is released.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfig)
+        await deliverLoop(client, drainDeadline)
+        try? await client.shutdown()
+    }
+
+    private func deliverLoop(_ client: HTTPClient, _ drainDeadline: @escaping @Sendable () -> ContinuousClock.Instant?) async {
+        var firstSeen: ContinuousClock.Instant? = nil
+        while true {
+            let draining = drainDeadline() != nil
+            if draining, let deadline = drainDeadline(), ContinuousClock.now >= deadline { return }
+            let start = position
+            let records: [(start: WALPosition, next: WALPosition, payload: [UInt8])]
+            do { records = try wal.read(from: start, maxBytes: max(config.batchSize * 4, 1 << 20)) } catch {
+                logger.error("cannot read write-ahead log", metadata: ["err": "\(error)"])
+                if draining { return }
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            if records.isEmpty {
+                if draining { return }
+                firstSeen = nil
+                await wake.wait(timeout: .seconds(1))
+                continue
+            }
+            let bytes = records.reduce(0) { $0 + $1.payload.count }
+            if firstSeen == nil { firstSeen = .now }
+            if !draining && bytes < config.batchSize && ContinuousClock.now - firstSeen! < config.batchWait {
+                await wake.wait(timeout: config.batchWait - (ContinuousClock.now - firstSeen!))
+                continue
+            }
+            firstSeen = nil
+            var entries: [LogEntry] = []
+            for r in records {
+                do { entries += try EntryCodec.decode(r.payload) } catch {
+                    logger.error("skipping an undecodable write-ahead log record", metadata: ["position": "\(r.start)"])
+                    metrics.corrupt(1)
+                }
+            }
+            let delivered = await deliver(entries, client, deadline: drainDeadline)
+            guard delivered else { return }
+            let next = records.last!.next
+            cursor.withLock { $0 = next }
+            do { try wal.saveCursor(cursorName, next) } catch {
+                logger.error("cannot save delivery position", metadata: ["err": "\(error)"])
+            }
+        }
+    }
+
+    /// Pushes `entries`, one request per tenant and batch size. Returns false only when the drain deadline passed
+    /// (the entries stay in the log for the next start).
+    private func deliver(_ entries: [LogEntry], _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
+        var byTenant: [String: [LogEntry]] = [:]
+        var order: [String] = []
+        for var e in entries {
+            for (k, v) in externalLabels where e.labels[k] == nil { e.labels[k] = v }
+            let tenant = e.labels["__tenant_id__"] ?? config.tenantID ?? ""
+            if byTenant[tenant] == nil { order.append(tenant) }
+            byTenant[tenant, default: []].append(e)
+        }
+        for tenant in order {
+            var pending = byTenant[tenant]!
+            while !pending.isEmpty {
+                var size = 0
+                var n = 0
+                while n < pending.count && (n == 0 || size + pending[n].line.count <= config.batchSize) {
+                    size += pending[n].line.count
+                    n += 1
+                }
+                let batch = Array(pending.prefix(n))
+                pending.removeFirst(n)
+                guard await push(batch, tenant: tenant, client, deadline: deadline) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// The streams of a batch, with entries Loki would refuse taken out (and counted).
+    private func streams(_ batch: [LogEntry], tenant: String) -> [PushEncoder.Stream] {
+        var index: [LabelSet: Int] = [:]
+        var out: [PushEncoder.Stream] = []
+        for e in batch {
+            let labels = e.labels.withoutReserved
+            var reason: String? = nil
+            if labels.isEmpty { reason = "no_labels" }
+            else if maxLineSize > 0 && e.line.count > maxLineSize { reason = "line_too_long" }
+            else if labels.labels.contains(where: { !EndpointSender.validLabelName($0.name) }) { reason = "invalid_labels" }
+            if let reason {
+                metrics.dropped(host: host, tenant: tenant, reason: reason, entries: 1, bytes: e.line.count)
+                logOnce(reason, "entry dropped before sending", ["labels": "\(labels)"])
+                continue
+            }
+            if let i = index[labels] {
+                out[i].entries.append(e)
+            } else {
+                if maxStreams > 0 && out.count >= maxStreams {
+                    metrics.dropped(host: host, tenant: tenant, reason: "stream_limited", entries: 1, bytes: e.line.count)
+                    logOnce("stream_limited", "entry dropped: max_streams reached in this batch", ["labels": "\(labels)"])
+                    continue
+                }
+                index[labels] = out.count
+                out.append(PushEncoder.Stream(labels: labels, entries: [e]))
+            }
+        }
+        return out
+    }
+
+    static func validLabelName(_ s: String) -> Bool {
+        var first = true
+        for c in s.utf8 {
+            let ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || (!first && c >= 48 && c <= 57)
+            if !ok { return false }
+            first = false
+        }
+        return !first
+    }
+
+    private func logOnce(_ reason: String, _ message: Logger.Message, _ metadata: Logger.Metadata) {
+        guard loggedReasons.withLock({ $0.insert(reason).inserted }) else { return }
+        var m = metadata
+        m["reason"] = "\(reason)"
+        logger.warning(message, metadata: m)
+    }
+
+    private func authorization() -> String? {
+        switch config.auth {
+        case .none: return nil
+        case .bearer(let t): return "Bearer " + t
+        case .bearerFile(let path):
+            guard let b = try? FileIO.read(path) else {
+                logger.error("cannot read bearer_token_file", metadata: ["path": "\(path)"])
+                return nil
+            }
+            return "Bearer " + String(decoding: b, as: UTF8.self).trimmingCharacters(in: " \n\r\t")
+        case .basic(let u, let p): return "Basic " + base64(u + ":" + p)
+        case .basicPasswordFile(let u, let path):
+            let p = (try? FileIO.read(path)).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: " \n\r\t") } ?? ""
+            return "Basic " + base64(u + ":" + p)
+        }
+    }
+
+    private func base64(_ s: String) -> String {
+        let t = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        let b = Array(s.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < b.count {
+            let n = min(3, b.count - i)
+            let v = UInt32(b[i]) << 16 | (n > 1 ? UInt32(b[i + 1]) << 8 : 0) | (n > 2 ? UInt32(b[i + 2]) : 0)
+            out += [t[Int(v >> 18 & 63)], t[Int(v >> 12 & 63)], n > 1 ? t[Int(v >> 6 & 63)] : 61, n > 2 ? t[Int(v & 63)] : 61]
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// One batch, retried until accepted, refused for good, or (while draining) out of time.
+    private func push(_ batch: [LogEntry], tenant: String, _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
+        let streams = self.streams(batch, tenant: tenant)
+        let entryCount = streams.reduce(0) { $0 + $1.entries.count }
+        guard entryCount > 0 else { return true }
+        let lineBytes = streams.reduce(0) { $0 + $1.entries.reduce(0) { $0 + $1.line.count } }
+        let json = PushEncoder().encode(streams)
+        let body = compressor.withLock { $0.compress(json) }
+        var backoff = config.minBackoff
+        var attempt = 0
+        while true {
+            attempt += 1
+            var request = HTTPClientRequest(url: config.url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Encoding", value: "gzip")
+            request.headers.add(name: "User-Agent", value: "Tributary/0.1")
+            if !tenant.isEmpty { request.headers.add(name: "X-Scope-OrgID", value: tenant) }
+            if let auth = authorization() { request.headers.add(name: "Authorization", value: auth) }
+            for (k, v) in config.headers where !request.headers.contains(name: k) { request.headers.add(name: k, value: v) }
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let started = ContinuousClock.now
+            var status = -1
+            var reason = ""
+            var retryAfter: Duration? = nil
+            do {
+                var timeout = config.remoteTimeout
+                if let d = deadline() { timeout = max(.milliseconds(10), min(timeout, d - ContinuousClock.now)) }
+                let ns = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+                let response = try await client.execute(request, timeout: .nanoseconds(ns))
+                status = Int(response.status.code)
+                if let ra = response.headers.first(name: "Retry-After"), let s = Int(ra.trimmingCharacters(in: " ")) { retryAfter = .seconds(s) }
+                let bodyBuffer = try await response.body.collect(upTo: 1 << 20)
+                reason = String(buffer: bodyBuffer).split(separator: "\n").first.map { String($0.prefix(1024)) } ?? ""
+            } catch {
+                reason = "\(error)"
+            }
+            let elapsed = ContinuousClock.now - started
+            metrics.request(host: host, tenant: tenant, status: status, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, size: body.count)
+            if (200..<300).contains(status) {
+                metrics.sent(host: host, tenant: tenant, entries: entryCount, bytes: lineBytes)
+                let now = WallClock.nowNanoseconds()
+                if let oldest = batch.map(\.timestamp).min() { metrics.latency(host: host, tenant: tenant, seconds: Double(max(0, now - oldest)) / 1e9) }
+                return true
+            }
+            let retryable = status == -1 || status >= 500 || (status == 429 && config.retryOn429)
+            if !retryable {
+                let why = status == 429 ? "rate_limited" : "ingester_error"
+                metrics.dropped(host: host, tenant: tenant, reason: why, entries: entryCount, bytes: lineBytes)
+                logOnce("\(status) \(reason)", "Loki refused a batch; it is dropped", ["status": "\(status)", "body": "\(reason)", "entries": "\(entryCount)"])
+                return true
+            }
+            if config.dropAfterRetries && config.maxBackoffRetries > 0 && attempt >= config.maxBackoffRetries {
+                metrics.dropped(host: host, tenant: tenant, reason: status == 429 ? "rate_limited" : "ingester_error", entries: entryCount, bytes: lineBytes)
+                logger.error("batch dropped after the last retry", metadata: ["status": "\(status)", "err": "\(reason)"])
+                return true
+            }
+            metrics.retry(host: host, tenant: tenant)
+            if attempt == 1 || attempt % 10 == 0 {
+                logger.warning("push failed; retrying", metadata: ["status": "\(status)", "err": "\(reason)", "attempt": "\(attempt)"])
+            }
+            // Exponential backoff with jitter in [d, 2d), capped; Retry-After wins when longer.
+            let jitter = Double.random(in: 1..<2)
+            var wait = backoff * jitter
+            if let retryAfter, retryAfter > wait { wait = retryAfter }
+            if let d = deadline(), ContinuousClock.now + wait > d { return false }
+            try? await Task.sleep(for: wait)
+            if let d = deadline(), ContinuousClock.now >= d { return false }
+            backoff = min(backoff * 2, config.maxBackoff)
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,109 @@
+import LogCore
+import Logging
+import Synchronization
+
+/// The engine of `loki.write`: every received batch is appended to the write-ahead log before `receive` returns
+/// (that return is the acknowledgement sources wait for); one sender per endpoint delivers the log from its own
+/// cursor. A full log back-pressures sources, or drops its oldest segment when so configured.
+public final class LokiWriter: LogsReceiver {
+    public let config: WriterConfig
+    public let wal: WriteAheadLog
+    private let senders: [EndpointSender]
+    private let metrics: WriteMetrics
+    private let logger: Logger
+    private let deadline = DrainDeadline()
+    private let roomFreed = WakeSignal()
+
+    public init(componentID: String, directory: String, config: WriterConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        let metrics = WriteMetrics(componentID: componentID)
+        self.metrics = metrics
+        let wal = try WriteAheadLog(directory: directory, maxSize: config.walMaxSize, segmentSize: config.walSegmentSize)
+        self.wal = wal
+        let r = wal.recovery
+        if r.corruptRecords > 0 {
+            logger.error("write-ahead log had corrupt or torn records; the rest of each such segment was skipped",
+                         metadata: ["corrupt_records": "\(r.corruptRecords)", "skipped_bytes": "\(r.truncatedBytes)"])
+            metrics.corrupt(r.corruptRecords)
+        }
+        senders = try config.endpoints.map { try EndpointSender(config: $0, wal: wal, writer: config, metrics: metrics, logger: logger) }
+        let undelivered = senders.map { try? wal.read(from: $0.position, maxBytes: Int.max).count }.compactMap { $0 }.max() ?? 0
+        if undelivered > 0 {
+            logger.info("replaying undelivered records from the write-ahead log", metadata: ["records": "\(undelivered)"])
+            metrics.replayed(undelivered)
+        }
+        metrics.wal(bytes: wal.size, segments: wal.segmentCount)
+    }
+
+    /// Appends the batch to the log; waits while the log is full (or drops its oldest segment).
+    public func receive(_ batch: EntryBatch) async {
+        guard !batch.isEmpty else { return }
+        let payload = EntryCodec.encode(batch.entries)
+        var warned = false
+        while true {
+            do {
+                try wal.append(payload)
+                break
+            } catch where error.kind == .full {
+                if config.onFull == .dropOldest {
+                    let dropped = wal.dropOldestSegment()
+                    var entries = 0, bytes = 0
+                    for p in dropped {
+                        if let e = try? EntryCodec.decode(p) {
+                            entries += e.count
+                            bytes += e.reduce(0) { $0 + $1.line.count }
+                        }
+                    }
+                    metrics.dropped(host: "", tenant: "", reason: "wal_full_drop_oldest", entries: entries, bytes: bytes)
+                    logger.warning("write-ahead log full: dropped its oldest segment", metadata: ["entries": "\(entries)"])
+                    if !dropped.isEmpty { continue }
+                }
+                if !warned {
+                    logger.warning("write-ahead log full: holding sources back until delivery frees room", metadata: ["bytes": "\(wal.size)"])
+                    metrics.dropped(host: "", tenant: "", reason: "wal_full_backpressure", entries: 0, bytes: 0)
+                    warned = true
+                }
+                await roomFreed.wait(timeout: .milliseconds(200))
+                releaseDelivered()
+            } catch {
+                logger.error("cannot append to the write-ahead log; retrying", metadata: ["err": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        for s in senders { s.wake.signal() }
+        metrics.wal(bytes: wal.size, segments: wal.segmentCount)
+    }
+
+    /// Deletes segments every endpoint has delivered.
+    private func releaseDelivered() {
+        guard let slowest = senders.map(\.position).min() else { return }
+        let before = wal.segmentCount
+        wal.release(before: slowest)
+        if wal.segmentCount < before { roomFreed.signal() }
+        metrics.wal(bytes: wal.size, segments: wal.segmentCount)
+    }
+
+    /// Delivers until cancelled; then drains for up to `drainTimeout`, leaving the rest in the log.
+    public func run() async {
+        let deadline = self.deadline
+        let tasks = senders.map { s in Task { await s.run(drainDeadline: { deadline.value }) } }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: config.fsyncInterval)
+            wal.sync()
+            releaseDelivered()
+        }
+        deadline.set(.now + config.drainTimeout)
+        for s in senders { s.wake.signal() }
+        for t in tasks { await t.value }
+        wal.sync()
+        releaseDelivered()
+    }
+}
+
+/// When shutdown started draining, shared with the sender tasks.
+final class DrainDeadline: Sendable {
+    private let m = Mutex<ContinuousClock.Instant?>(nil)
+    var value: ContinuousClock.Instant? { m.withLock { $0 } }
+    func set(_ v: ContinuousClock.Instant) { m.withLock { $0 = v } }
+}

@@ -1,0 +1,172 @@
+import FakeLoki
+import Foundation
+import LogCore
+import Logging
+import Testing
+@testable import LokiWrite
+
+/// loki.write against a real HTTP receiver on loopback.
+@Suite(.serialized) struct WriterTests {
+    func dir() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("tributary-writer-\(UUID().uuidString)").path }
+
+    func config(_ url: String, _ tweak: (inout WriterConfig, inout EndpointConfig) -> Void = { _, _ in }) -> WriterConfig {
+        var e = EndpointConfig(url: url, name: "test")
+        e.batchWait = .milliseconds(50)
+        e.minBackoff = .milliseconds(20)
+        e.maxBackoff = .milliseconds(200)
+        var c = WriterConfig(endpoints: [e])
+        c.fsyncInterval = .milliseconds(50)
+        c.drainTimeout = .seconds(2)
+        tweak(&c, &e)
+        c.endpoints = [e]
+        return c
+    }
+
+    func batch(_ prefix: String, _ n: Int, labels: [String: String] = ["job": "test"]) -> EntryBatch {
+        EntryBatch((0..<n).map { LogEntry(timestamp: 1_795_600_800_000_000_000 + Int64($0), line: Array("\(prefix)-\($0)".utf8), labels: LabelSet(labels)) })
+    }
+
+    func waitFor(_ timeout: Duration = .seconds(20), _ cond: () -> Bool) async -> Bool {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            if cond() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return cond()
+    }
+
+    @Test func deliversGzipJSONWithTenantAndExternalLabels() async throws {
+        let loki = FakeLoki(requireTenant: true)
+        try loki.start()
+        defer { loki.shutdown() }
+        let w = try LokiWriter(componentID: "loki.write.t", directory: dir(), config: config(loki.pushURL) { c, e in
+            e.tenantID = "homelab"
+            c.externalLabels = ["cluster": "c1", "job": "ignored"]
+        }, logger: Logger(label: "t"))
+        let run = Task { await w.run() }
+        await w.receive(batch("a", 100))
+        await w.receive(batch("b", 5, labels: ["job": "other", "__tenant_id__": "team-b"]))
+        #expect(await waitFor { loki.entries.count == 105 })
+        let e = loki.entries
+        #expect(e.filter { $0.tenant == "homelab" }.count == 100)
+        #expect(e.filter { $0.tenant == "team-b" }.count == 5)
+        #expect(e.first?.stream == #"{cluster="c1", job="test"}"#, "external labels merged, entry labels win")
+        #expect(loki.stats.lastHeaders["content-encoding"] == "gzip")
+        run.cancel()
+        await run.value
+    }
+
+    @Test func survivesAnOutageAndA400() async throws {
+        let loki = FakeLoki()
+        try loki.start()
+        let port = loki.port
+        defer { loki.shutdown() }
+        let w = try LokiWriter(componentID: "loki.write.t", directory: dir(), config: config(loki.pushURL), logger: Logger(label: "t"))
+        let run = Task { await w.run() }
+        loki.failNext(400, body: "entry too far behind")
+        await w.receive(batch("refused", 3))
+        #expect(await waitFor { loki.stats.requests >= 1 })
+        loki.stop()
+        for i in 0..<20 { await w.receive(batch("during-outage-\(i)", 50)) }
+        try await Task.sleep(for: .milliseconds(500))
+        try loki.start(port: port)
+        loki.failNext(429, times: 2)
+        loki.failNext(503)
+        #expect(await waitFor { loki.entries.count == 1000 }, "got \(loki.entries.count)")
+        #expect(!loki.entries.contains { $0.line.hasPrefix("refused") }, "a 400 batch is dropped, not retried")
+        #expect(loki.stats.duplicates == 0)
+        run.cancel()
+        await run.value
+    }
+
+    @Test func undeliveredEntriesAreReplayedAfterARestart() async throws {
+        let loki = FakeLoki()
+        try loki.start()
+        let port = loki.port
+        loki.stop()
+        defer { loki.shutdown() }
+        let d = dir()
+        do {
+            let w = try LokiWriter(componentID: "loki.write.t", directory: d, config: config("http://127.0.0.1:\(port)/loki/api/v1/push") { c, _ in
+                c.drainTimeout = .milliseconds(300)
+            }, logger: Logger(label: "t"))
+            let run = Task { await w.run() }
+            await w.receive(batch("kept", 500))
+            run.cancel()
+            await run.value
+        }
+        try loki.start(port: port)
+        let w2 = try LokiWriter(componentID: "loki.write.t", directory: d, config: config(loki.pushURL), logger: Logger(label: "t"))
+        let run2 = Task { await w2.run() }
+        #expect(await waitFor { loki.entries.count == 500 })
+        #expect(Set(loki.entries.map(\.line)) == Set((0..<500).map { "kept-\($0)" }))
+        run2.cancel()
+        await run2.value
+    }
+
+    @Test func fullLogHoldsSourcesBackThenRecovers() async throws {
+        let loki = FakeLoki()
+        try loki.start()
+        let port = loki.port
+        loki.stop()
+        defer { loki.shutdown() }
+        let w = try LokiWriter(componentID: "loki.write.t", directory: dir(), config: config("http://127.0.0.1:\(port)/loki/api/v1/push") { c, _ in
+            c.walMaxSize = 1 << 20
+            c.walSegmentSize = 64 << 10
+        }, logger: Logger(label: "t"))
+        let run = Task { await w.run() }
+        let big = String(repeating: "x", count: 1000)
+        let sender = Task {
+            for i in 0..<30 {
+                await w.receive(EntryBatch((0..<50).map { LogEntry(timestamp: Int64(i * 50 + $0), line: Array("\(i)-\($0)-\(big)".utf8), labels: LabelSet(["job": "bp"])) }))
+            }
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(w.wal.size <= 1 << 20, "the log never grows past its cap")
+        let storedBefore = loki.entries.count
+        #expect(storedBefore == 0)
+        try loki.start(port: port)
+        await sender.value
+        #expect(await waitFor(.seconds(30)) { loki.entries.count == 1500 }, "got \(loki.entries.count)")
+        run.cancel()
+        await run.value
+    }
+
+    @Test func dropOldestCountsExactly() async throws {
+        let d = dir()
+        let w = try LokiWriter(componentID: "loki.write.t", directory: d, config: config("http://127.0.0.1:9/loki/api/v1/push") { c, _ in
+            c.walMaxSize = 1 << 20
+            c.walSegmentSize = 64 << 10
+            c.onFull = .dropOldest
+        }, logger: Logger(label: "t"))
+        let big = String(repeating: "y", count: 1000)
+        for i in 0..<40 {
+            await w.receive(EntryBatch((0..<50).map { LogEntry(timestamp: Int64($0), line: Array("\(i)-\(big)".utf8), labels: LabelSet(["job": "d"])) }))
+        }
+        let kept = try w.wal.read(from: w.wal.start, maxBytes: Int.max).reduce(0) { $0 + (try EntryCodec.decode($1.payload)).count }
+        #expect(kept < 2000)
+        #expect(kept % 50 == 0, "whole batches are dropped, never parts")
+        #expect(w.wal.size <= 1 << 20)
+    }
+
+    @Test func bearerTokenFileIsReReadEachRequest() async throws {
+        let loki = FakeLoki()
+        try loki.start()
+        defer { loki.shutdown() }
+        let tokenFile = dir() + ".token"
+        try FileIO.writeAtomically(tokenFile, Array("first\n".utf8), durable: false)
+        let w = try LokiWriter(componentID: "loki.write.t", directory: dir(), config: config(loki.pushURL) { _, e in
+            e.auth = .bearerFile(tokenFile)
+        }, logger: Logger(label: "t"))
+        let run = Task { await w.run() }
+        await w.receive(batch("one", 1))
+        #expect(await waitFor { loki.entries.count == 1 })
+        #expect(loki.stats.lastHeaders["authorization"] == "Bearer first")
+        try FileIO.writeAtomically(tokenFile, Array("second".utf8), durable: false)
+        await w.receive(batch("two", 1))
+        #expect(await waitFor { loki.entries.count == 2 })
+        #expect(loki.stats.lastHeaders["authorization"] == "Bearer second")
+        run.cancel()
+        await run.value
+    }
+}
