@@ -88,6 +88,8 @@ let package = Package(
         .executableTarget(name: "PipelineBenchmark", dependencies: [
             "Components", "FileSource", "LogCore", "Runtime", "Syntax", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: optimize),
+        // End-to-end benchmark: the real binary shipping to a local Loki-compatible receiver.
+        .executableTarget(name: "ShipBenchmark", dependencies: ["FakeLoki"]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),

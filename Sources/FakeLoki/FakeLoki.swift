@@ -23,6 +23,8 @@ public final class FakeLoki: @unchecked Sendable {
         public var accepted = 0
         public var duplicates = 0
         public var refused = 0
+        public var compressedBytes = 0
+        public var uncompressedBytes = 0
         public var lastHeaders: [String: String] = [:]
     }
 
@@ -96,6 +98,10 @@ public final class FakeLoki: @unchecked Sendable {
             do { raw = try Gunzip.decompress(body) } catch { return (400, "gzip: \(error)\n") }
         case "": break
         default: return (400, "unsupported content encoding\n")
+        }
+        state.withLock {
+            $0.stats.compressedBytes += body.count
+            $0.stats.uncompressedBytes += raw.count
         }
         guard let doc = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any],
               let streams = doc["streams"] as? [[String: Any]] else { return (400, "unable to parse JSON body\n") }

@@ -83,32 +83,40 @@ final class EndpointSender: Sendable {
 
     private func deliverLoop(_ client: HTTPClient, _ drainDeadline: @escaping @Sendable () -> ContinuousClock.Instant?) async {
         var firstSeen: ContinuousClock.Instant? = nil
+        // Records read but not delivered yet; new records are read from `readPosition` on, never twice.
+        var pending: [(start: WALPosition, next: WALPosition, payload: [UInt8])] = []
+        var pendingBytes = 0
+        var readPosition = position
         while true {
             let draining = drainDeadline() != nil
             if draining, let deadline = drainDeadline(), ContinuousClock.now >= deadline { return }
-            let start = position
-            let records: [(start: WALPosition, next: WALPosition, payload: [UInt8])]
-            do { records = try wal.read(from: start, maxBytes: max(config.batchSize * 4, 1 << 20)) } catch {
-                logger.error("cannot read write-ahead log", metadata: ["err": "\(error)"])
-                if draining { return }
-                try? await Task.sleep(for: .seconds(1))
-                continue
+            if pendingBytes < config.batchSize {
+                do {
+                    let fresh = try wal.read(from: readPosition, maxBytes: config.batchSize - pendingBytes)
+                    if let last = fresh.last { readPosition = last.next }
+                    pending += fresh
+                    pendingBytes += fresh.reduce(0) { $0 + $1.payload.count }
+                } catch {
+                    logger.error("cannot read write-ahead log", metadata: ["err": "\(error)"])
+                    if draining { return }
+                    try? await Task.sleep(for: .seconds(1))
+                    continue
+                }
             }
-            if records.isEmpty {
+            if pending.isEmpty {
                 if draining { return }
                 firstSeen = nil
                 await wake.wait(timeout: .seconds(1))
                 continue
             }
-            let bytes = records.reduce(0) { $0 + $1.payload.count }
             if firstSeen == nil { firstSeen = .now }
-            if !draining && bytes < config.batchSize && ContinuousClock.now - firstSeen! < config.batchWait {
+            if !draining && pendingBytes < config.batchSize && ContinuousClock.now - firstSeen! < config.batchWait {
                 await wake.wait(timeout: config.batchWait - (ContinuousClock.now - firstSeen!))
                 continue
             }
             firstSeen = nil
             var entries: [LogEntry] = []
-            for r in records {
+            for r in pending {
                 do { entries += try EntryCodec.decode(r.payload) } catch {
                     logger.error("skipping an undecodable write-ahead log record", metadata: ["position": "\(r.start)"])
                     metrics.corrupt(1)
@@ -116,7 +124,9 @@ final class EndpointSender: Sendable {
             }
             let delivered = await deliver(entries, client, deadline: drainDeadline)
             guard delivered else { return }
-            let next = records.last!.next
+            let next = pending.last!.next
+            pending = []
+            pendingBytes = 0
             cursor.withLock { $0 = next }
             do { try wal.saveCursor(cursorName, next) } catch {
                 logger.error("cannot save delivery position", metadata: ["err": "\(error)"])
@@ -129,11 +139,21 @@ final class EndpointSender: Sendable {
     private func deliver(_ entries: [LogEntry], _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
         var byTenant: [String: [LogEntry]] = [:]
         var order: [String] = []
+        // Entries of one file share their label set: the merged labels and the tenant are computed once per set.
+        var lastInput: LabelSet? = nil
+        var lastMerged = LabelSet()
+        var lastTenant = ""
         for var e in entries {
-            for (k, v) in externalLabels where e.labels[k] == nil { e.labels[k] = v }
-            let tenant = e.labels["__tenant_id__"] ?? config.tenantID ?? ""
-            if byTenant[tenant] == nil { order.append(tenant) }
-            byTenant[tenant, default: []].append(e)
+            if lastInput != e.labels {
+                lastInput = e.labels
+                var merged = e.labels
+                for (k, v) in externalLabels where merged[k] == nil { merged[k] = v }
+                lastMerged = merged
+                lastTenant = merged["__tenant_id__"] ?? config.tenantID ?? ""
+            }
+            e.labels = lastMerged
+            if byTenant[lastTenant] == nil { order.append(lastTenant) }
+            byTenant[lastTenant, default: []].append(e)
         }
         for tenant in order {
             var pending = byTenant[tenant]!
@@ -156,7 +176,13 @@ final class EndpointSender: Sendable {
     private func streams(_ batch: [LogEntry], tenant: String) -> [PushEncoder.Stream] {
         var index: [LabelSet: Int] = [:]
         var out: [PushEncoder.Stream] = []
+        var lastInput: LabelSet? = nil
+        var lastIndex: Int? = nil
         for e in batch {
+            if let i = lastIndex, lastInput == e.labels {
+                out[i].entries.append(e)
+                continue
+            }
             let labels = e.labels.withoutReserved
             var reason: String? = nil
             if labels.isEmpty { reason = "no_labels" }
@@ -169,6 +195,8 @@ final class EndpointSender: Sendable {
             }
             if let i = index[labels] {
                 out[i].entries.append(e)
+                lastInput = e.labels
+                lastIndex = i
             } else {
                 if maxStreams > 0 && out.count >= maxStreams {
                     metrics.dropped(host: host, tenant: tenant, reason: "stream_limited", entries: 1, bytes: e.line.count)
@@ -176,6 +204,8 @@ final class EndpointSender: Sendable {
                     continue
                 }
                 index[labels] = out.count
+                lastInput = e.labels
+                lastIndex = out.count
                 out.append(PushEncoder.Stream(labels: labels, entries: [e]))
             }
         }

@@ -77,6 +77,27 @@ public struct PushEncoder {
         }
     }
 
+    static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 {
+            out.append(45)
+            out.append(contentsOf: Array(String(v.magnitude).utf8))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        var x = v
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[n] = UInt8(48 + x % 10)
+                x /= 10
+                n += 1
+            } while x > 0
+            for i in stride(from: n - 1, through: 0, by: -1) { out.append(d[i]) }
+        }
+    }
+
     /// The JSON body for `streams`.
     public func encode(_ streams: [Stream]) -> [UInt8] {
         var out: [UInt8] = []
@@ -97,7 +118,7 @@ public struct PushEncoder {
             for (ei, e) in s.entries.enumerated() {
                 if ei > 0 { out.append(44) }
                 out.append(contentsOf: [91, 34])
-                out.append(contentsOf: Array(String(e.timestamp).utf8))
+                PushEncoder.appendDecimal(e.timestamp, to: &out)
                 out.append(contentsOf: [34, 44])
                 PushEncoder.appendString(e.line, to: &out)
                 if !e.structuredMetadata.isEmpty {

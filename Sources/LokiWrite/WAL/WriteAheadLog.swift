@@ -219,8 +219,11 @@ public final class WriteAheadLog: Sendable {
                 var header = [UInt8](repeating: 0, count: 8)
                 guard header.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 8, off_t(pos.offset)) }) == 8 else { break }
                 let len = Int(le32(header, 0))
-                var payload = [UInt8](repeating: 0, count: len)
-                let n = payload.withUnsafeMutableBytes { pread(fd, $0.baseAddress, len, off_t(pos.offset + 8)) }
+                var n = 0
+                let payload = [UInt8](unsafeUninitializedCapacity: len) { buf, count in
+                    n = pread(fd, buf.baseAddress, len, off_t(pos.offset + 8))
+                    count = max(0, n)
+                }
                 guard n == len, crc32Of(payload, 0, len) == le32(header, 4) else { break }
                 let next = WALPosition(segment: seg.number, offset: pos.offset + 8 + Int64(len))
                 out.append((pos, next, payload))

@@ -1,0 +1,75 @@
+// End-to-end benchmark (issue 6): a generated kubelet tree (../shared/tools/gen-pods.py DIR) read by the real
+// `tributary run` (release build) through loki.source.file → stage.cri → loki.write (WAL + gzip JSON) into a
+// Loki-compatible receiver in this process. Prints entries/s, MB/s, the agent's CPU seconds and peak RSS, and the
+// compression ratio.
+//
+//   swift build -c release --product tributary --product ShipBenchmark
+//   .build/release/ShipBenchmark DIR [path/to/tributary]
+import FakeLoki
+import Foundation
+
+let args = CommandLine.arguments
+guard args.count >= 2 else {
+    print("usage: ShipBenchmark DIR [tributary-binary]")
+    exit(2)
+}
+let dir = URL(fileURLWithPath: args[1])
+let binary = args.count > 2 ? args[2] : ".build/release/tributary"
+guard let manifest = try? JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("manifest.json"))) as? [String: Any],
+      let expected = manifest["entries"] as? Int, let lineBytes = manifest["bytes"] as? Int else {
+    print("no manifest.json in \(dir.path)")
+    exit(2)
+}
+let loki = FakeLoki()
+try loki.start()
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-ship-\(getpid())")
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+let config = work.appendingPathComponent("ship.alloy")
+try Data("""
+local.file_match "pods" {
+\tpath_targets = [{"__path__" = "\(dir.path)/*/*/*.log"}]
+}
+
+loki.source.file "pods" {
+\ttargets    = local.file_match.pods.targets
+\tforward_to = [loki.process.pods.receiver]
+}
+
+loki.process "pods" {
+\tforward_to = [loki.write.loki.receiver]
+
+\tstage.cri { }
+}
+
+loki.write "loki" {
+\tendpoint {
+\t\turl = "\(loki.pushURL)"
+\t}
+}
+""".utf8).write(to: config)
+
+let agent = Process()
+agent.executableURL = URL(fileURLWithPath: binary)
+agent.arguments = ["run", config.path, "--storage.path", work.appendingPathComponent("data").path,
+                   "--server.http.listen-addr", "127.0.0.1:0", "--log.level", "warn"]
+let start = Date()
+try agent.run()
+while loki.stats.accepted < expected && Date().timeIntervalSince(start) < 600 { Thread.sleep(forTimeInterval: 0.02) }
+let wall = Date().timeIntervalSince(start)
+kill(agent.processIdentifier, SIGTERM)
+agent.waitUntilExit()
+var usage = rusage()
+getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+let s = loki.stats
+try? FileManager.default.removeItem(at: work)
+print("entries stored:     \(s.accepted) of \(expected) (duplicates received: \(s.duplicates))")
+print("wall:               \(String(format: "%.2f", wall)) s")
+print("agent CPU (u+s):    \(String(format: "%.2f", cpu)) s")
+print("entries/s (wall):   \(Int(Double(s.accepted) / wall))")
+print("entries/CPU-s:      \(Int(Double(s.accepted) / cpu))")
+print("MB/s (file bytes):  \(String(format: "%.1f", Double(lineBytes) / 1e6 / wall))")
+print("agent peak RSS:     \(String(format: "%.1f", Double(usage.ru_maxrss) / 1024)) MiB")
+print("compression:        \(String(format: "%.2f", Double(s.uncompressedBytes) / Double(max(1, s.compressedBytes))))x (\(s.uncompressedBytes / 1_000_000) MB JSON → \(s.compressedBytes / 1_000_000) MB gzip)")
+loki.shutdown()
+exit(s.accepted == expected ? 0 : 1)
