@@ -49,11 +49,17 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
     public func receive(_ batch: EntryBatch) async {
         let ctx = context()
         let (pipeline, forward) = state.withLock { ($0.pipeline, $0.forwardTo.fanout) }
+        var input: [ProcessEntry] = []
+        input.reserveCapacity(batch.count)
+        for e in batch.entries { input.append(ProcessEntry(e)) }
         await running.acquire()
-        let out = pipeline.process(batch.entries.map(ProcessEntry.init), ctx)
+        let out = pipeline.process(input, ctx)
         running.release()
         report(ctx)
-        await forward.send(EntryBatch(out.map(\.entry)))
+        var entries: [LogEntry] = []
+        entries.reserveCapacity(out.count)
+        for p in out { entries.append(p.entry) }
+        await forward.send(EntryBatch(entries))
     }
 
     private func flush(force: Bool) async {

@@ -26,7 +26,29 @@ final class LabelsStage: EntryStage {
         return e.extracted[source]?.stringValue
     }
 
+    /// One `label = source` pair (the common case): no array per entry.
+    private var lastSingle: [(String?, LabelSet)] = []
+
+    private func applySingle(_ e: inout ProcessEntry) {
+        let (label, source) = values[0]
+        let v = lookup(e, source)
+        if lastInput != e.entry.labels {
+            lastInput = e.entry.labels
+            lastSingle.removeAll(keepingCapacity: true)
+        }
+        for (f, out) in lastSingle where f == v {
+            e.entry.labels = out
+            return
+        }
+        if let v { e.entry.labels[label] = v }
+        if lastSingle.count < 16 { lastSingle.append((v, e.entry.labels)) }
+    }
+
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
+        if values.count == 1 {
+            applySingle(&e)
+            return nil
+        }
         var found: [String?] = []
         found.reserveCapacity(values.count)
         for (_, source) in values { found.append(lookup(e, source)) }
