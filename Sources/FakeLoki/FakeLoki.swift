@@ -1,4 +1,5 @@
 import Foundation
+import LogCore
 import LokiWrite
 import NIOCore
 import NIOHTTP1
@@ -116,7 +117,7 @@ public final class FakeLoki: @unchecked Sendable {
             let names = labels.keys.sorted()
             if names.isEmpty { problems.append("error at least one label pair is required per stream"); continue }
             if names.count > 15 { problems.append("entry for stream has \(names.count) label names; limit 15"); continue }
-            if let bad = names.first(where: { !FakeLoki.validName($0) }) { problems.append("invalid label name \(bad)"); continue }
+            if let bad = names.first(where: { !TextHelpers.isValidLabelName($0) }) { problems.append("invalid label name \(bad)"); continue }
             let key = "{" + names.map { "\($0)=\"\(labels[$0]!)\"" }.joined(separator: ", ") + "}"
             for v in values {
                 guard v.count >= 2, let ts = v[0] as? String, Int64(ts) != nil, let line = v[1] as? String else {
@@ -141,16 +142,6 @@ public final class FakeLoki: @unchecked Sendable {
         }
         if !problems.isEmpty { return (400, problems.joined(separator: "; ") + "\n") }
         return (204, "")
-    }
-
-    static func validName(_ s: String) -> Bool {
-        var first = true
-        for c in s.utf8 {
-            let ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || (!first && c >= 48 && c <= 57)
-            if !ok { return false }
-            first = false
-        }
-        return !first
     }
 
     var delay: Duration { state.withLock { $0.delay } }

@@ -1,3 +1,5 @@
+import LogCore
+
 /// The character encoding of a tailed file; lines are always forwarded as UTF-8.
 public enum TextEncoding: Sendable, Equatable {
     case utf8
@@ -71,22 +73,7 @@ enum LineDecoder {
     }
 
     /// Length of the valid UTF-8 sequence starting at `i`, or 0 if it is invalid.
-    static func sequenceLength(_ b: UnsafeRawBufferPointer, _ i: Int) -> Int {
-        let n = b.count
-        let c = b[i]
-        func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool { i + k < n && b[i + k] >= lo && b[i + k] <= hi }
-        switch c {
-        case 0x00...0x7F: return 1
-        case 0xC2...0xDF: return cont(1) ? 2 : 0
-        case 0xE0: return cont(1, 0xA0) && cont(2) ? 3 : 0
-        case 0xE1...0xEC, 0xEE, 0xEF: return cont(1) && cont(2) ? 3 : 0
-        case 0xED: return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0
-        case 0xF0: return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0
-        case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
-        case 0xF4: return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0
-        default: return 0
-        }
-    }
+    static func sequenceLength(_ b: UnsafeRawBufferPointer, _ i: Int) -> Int { TextHelpers.utf8SequenceLength(b, i) }
 
     static func isValidUTF8(_ b: UnsafeRawBufferPointer) -> Bool {
         var i = 0

@@ -187,7 +187,7 @@ final class EndpointSender: Sendable {
             var reason: String? = nil
             if labels.isEmpty { reason = "no_labels" }
             else if maxLineSize > 0 && e.line.count > maxLineSize { reason = "line_too_long" }
-            else if labels.labels.contains(where: { !EndpointSender.validLabelName($0.name) }) { reason = "invalid_labels" }
+            else if labels.labels.contains(where: { !TextHelpers.isValidLabelName($0.name) }) { reason = "invalid_labels" }
             if let reason {
                 metrics.dropped(host: host, tenant: tenant, reason: reason, entries: 1, bytes: e.line.count)
                 logOnce(reason, "entry dropped before sending", ["labels": "\(labels)"])
@@ -210,16 +210,6 @@ final class EndpointSender: Sendable {
             }
         }
         return out
-    }
-
-    static func validLabelName(_ s: String) -> Bool {
-        var first = true
-        for c in s.utf8 {
-            let ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || (!first && c >= 48 && c <= 57)
-            if !ok { return false }
-            first = false
-        }
-        return !first
     }
 
     private func logOnce(_ reason: String, _ message: Logger.Message, _ metadata: Logger.Metadata) {
@@ -246,19 +236,7 @@ final class EndpointSender: Sendable {
         }
     }
 
-    private func base64(_ s: String) -> String {
-        let t = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        let b = Array(s.utf8)
-        var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            let n = min(3, b.count - i)
-            let v = UInt32(b[i]) << 16 | (n > 1 ? UInt32(b[i + 1]) << 8 : 0) | (n > 2 ? UInt32(b[i + 2]) : 0)
-            out += [t[Int(v >> 18 & 63)], t[Int(v >> 12 & 63)], n > 1 ? t[Int(v >> 6 & 63)] : 61, n > 2 ? t[Int(v & 63)] : 61]
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    private func base64(_ s: String) -> String { TextHelpers.base64(Array(s.utf8)) }
 
     /// One batch, retried until accepted, refused for good, or (while draining) out of time.
     private func push(_ batch: [LogEntry], tenant: String, _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {

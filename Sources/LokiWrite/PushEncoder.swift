@@ -48,7 +48,7 @@ public struct PushEncoder {
                 }
                 i += 1
             default:
-                let n = utf8SequenceLength(bytes, i)
+                let n = TextHelpers.utf8SequenceLength(bytes, i)
                 if n == 0 {
                     out.append(contentsOf: [0xEF, 0xBF, 0xBD])
                     i += 1
@@ -59,22 +59,6 @@ public struct PushEncoder {
             }
         }
         out.append(34)
-    }
-
-    /// Length of the valid UTF-8 sequence starting at `i`, or 0.
-    static func utf8SequenceLength<C: Collection>(_ b: C, _ i: Int) -> Int where C.Element == UInt8, C.Index == Int {
-        let end = b.endIndex
-        func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool { i + k < end && b[i + k] >= lo && b[i + k] <= hi }
-        switch b[i] {
-        case 0xC2...0xDF: return cont(1) ? 2 : 0
-        case 0xE0: return cont(1, 0xA0) && cont(2) ? 3 : 0
-        case 0xE1...0xEC, 0xEE, 0xEF: return cont(1) && cont(2) ? 3 : 0
-        case 0xED: return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0
-        case 0xF0: return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0
-        case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
-        case 0xF4: return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0
-        default: return 0
-        }
     }
 
     static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {

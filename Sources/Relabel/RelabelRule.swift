@@ -103,15 +103,7 @@ public struct RelabelRule: Sendable {
 }
 
 /// Whether `name` is a label name Loki accepts: `[a-zA-Z_][a-zA-Z0-9_]*`.
-public func isValidLabelName(_ name: String) -> Bool {
-    var first = true
-    for c in name.utf8 {
-        let ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || (!first && c >= 48 && c <= 57)
-        if !ok { return false }
-        first = false
-    }
-    return !first
-}
+public func isValidLabelName(_ name: String) -> Bool { TextHelpers.isValidLabelName(name) }
 
 /// Applies relabel rules to label sets, as Prometheus' `relabel.Process` does.
 public enum Relabeler {

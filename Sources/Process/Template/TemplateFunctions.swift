@@ -192,7 +192,7 @@ enum TemplateFunctions {
             return .string(l.map(\.string).joined(separator: a[0].string))
         },
         "sha256sum": str({ Digests.hex(Digests.sha256(Array($0.utf8))) }, "sha256sum"),
-        "b64enc": str({ base64Encode(Array($0.utf8)) }, "b64enc"),
+        "b64enc": str({ TextHelpers.base64(Array($0.utf8)) }, "b64enc"),
         "regexMatch": { a in
             try arity(a, 2, "regexMatch")
             do { return .bool(try RE2(a[0].string).matches(a[1].string)) } catch { throw TemplateError(message: "\(error)") }
@@ -202,19 +202,6 @@ enum TemplateFunctions {
             do { return .string((try RE2(a[0].string).firstMatch(a[1].string)?.first ?? nil) ?? "") } catch { throw TemplateError(message: "\(error)") }
         },
     ]
-
-    static func base64Encode(_ b: [UInt8]) -> String {
-        let t = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            let n = min(3, b.count - i)
-            let v = UInt32(b[i]) << 16 | (n > 1 ? UInt32(b[i + 1]) << 8 : 0) | (n > 2 ? UInt32(b[i + 2]) : 0)
-            out += [t[Int(v >> 18 & 63)], t[Int(v >> 12 & 63)], n > 1 ? t[Int(v >> 6 & 63)] : 61, n > 2 ? t[Int(v & 63)] : 61]
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     /// `printf` for `%s`, `%d`, `%v`, `%q`, `%%` (what log templates use).
     static func simplePrintf(_ f: String, _ args: [TValue]) -> String {
