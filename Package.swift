@@ -93,6 +93,7 @@ let package = Package(
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
+        .testTarget(name: "LogCoreTests", dependencies: ["LogCore"]),
         .testTarget(name: "LokiWriteTests", dependencies: [
             "LokiWrite", "LogCore", "FakeLoki",
             .product(name: "NIOCore", package: "swift-nio"),
