@@ -3,7 +3,6 @@ public struct Parser {
     private var scanner: Scanner
     private let source: SourceFile
     private var diags = Diagnostics()
-    private var scanErrors: [(Int, String)] = []
     private var tok = Token(kind: .eof, offset: 0, text: "")
     private var comments: [CommentGroup] = []
     private var lastErrorLine = -1
