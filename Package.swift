@@ -46,7 +46,7 @@ let package = Package(
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // loki.write: JSON push bodies, gzip, the write-ahead log.
         .target(name: "LokiWrite", dependencies: [
-            "LogCore", "CDeflate", "CZlib",
+            "LogCore", "CDeflate",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -31,7 +31,7 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
                 c.maxBackoffRetries = e.attribute("max_backoff_retries", default: 10)
                 c.dropAfterRetries = e.attribute("drop_after_max_retries", default: false)
                 c.retryOn429 = e.attribute("retry_on_http_429", default: true)
-                c.gzipLevel = e.attribute("gzip_level", default: 6)
+                c.gzipLevel = e.attribute("gzip_level", default: 1)
                 _ = e.attribute("enable_http2", default: true)
                 _ = e.attribute("follow_redirects", default: true)
                 for unsupported in ["proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header", "http_headers"] where e.has(unsupported) {
@@ -73,7 +73,8 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
             config.drainTimeout = drain.swiftDuration
             if var w = d.block("wal") {
                 _ = w.attribute("enabled", default: true)
-                _ = w.optional("max_segment_age", as: AlloyDuration.self)
+                config.walMaxSegmentAge = w.attribute("max_segment_age", default: AlloyDuration.seconds(3600)).swiftDuration
+                if config.walMaxSegmentAge <= .zero { w.error("max_segment_age must be positive", attribute: "max_segment_age") }
                 _ = w.optional("min_read_frequency", as: AlloyDuration.self)
                 _ = w.optional("max_read_frequency", as: AlloyDuration.self)
                 config.drainTimeout = w.attribute("drain_timeout", default: drain).swiftDuration

@@ -50,6 +50,10 @@ final class FileTailer {
     private var pollInterval: Duration
     private var lastActivity = ContinuousClock.now
     private var lastErrorLog: ContinuousClock.Instant? = nil
+    /// Read time of the current chunk, and the last timestamp given: lines read together get the chunk's time,
+    /// one nanosecond apart, so that identical lines never share a timestamp (Loki would keep only one).
+    private var chunkTime: Int64 = 0
+    private var lastTimestamp: Int64 = 0
 
     init(path: String, labels: LabelSet, key: PositionKey, context: TailerContext) {
         self.path = path
@@ -277,6 +281,7 @@ final class FileTailer {
             if signature.count < 64 && readOffset - Int64(n) < 64 { captureSignature() }
             total += n
             var entries: [LogEntry] = []
+            chunkTime = WallClock.nowNanoseconds()
             entries.reserveCapacity(n / 128)
             buffer.withUnsafeBytes { raw in
                 splitter.feed(UnsafeRawBufferPointer(rebasing: raw[0..<n])) { line, truncated in
@@ -293,7 +298,8 @@ final class FileTailer {
         if line.last == 13 { line.removeLast() }
         if replaced { metrics.encodingFailures.increment() }
         if truncated { metrics.truncatedLines.increment() }
-        return LogEntry(timestamp: WallClock.nowNanoseconds(), line: line, labels: labels)
+        lastTimestamp = max(chunkTime, lastTimestamp + 1)
+        return LogEntry(timestamp: lastTimestamp, line: line, labels: labels)
     }
 
     /// Hands entries downstream; once every receiver returned, the position moves to the acknowledged offset.
@@ -309,6 +315,7 @@ final class FileTailer {
     /// Forwards the held unterminated line (at rotation, deletion, or after the idle timeout).
     private func flushPartialLine() async {
         var entries: [LogEntry] = []
+        chunkTime = WallClock.nowNanoseconds()
         splitter.flush { line, truncated in entries.append(makeEntry(line, truncated: truncated)) }
         await send(entries)
     }

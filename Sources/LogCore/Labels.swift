@@ -21,6 +21,19 @@ public struct LabelSet: Sendable, Hashable, CustomStringConvertible {
         labels.sort { LabelSet.less($0.name, $1.name) }
     }
 
+    /// Builds a set from labels in any order: sorted by name, a later duplicate name wins, empty values dropped.
+    public init(_ list: [Label]) {
+        labels = []
+        if list.isEmpty { return }
+        var sorted = true
+        for i in 1..<max(1, list.count) where !LabelSet.less(list[i - 1].name, list[i].name) { sorted = false; break }
+        if sorted && !list.contains(where: { $0.value.isEmpty }) {
+            labels = list
+        } else {
+            for l in list { self[l.name] = l.value }
+        }
+    }
+
     static func less(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
     }

@@ -139,41 +139,58 @@ final class EndpointSender: Sendable {
     private func deliver(_ entries: [LogEntry], _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
         var byTenant: [String: [LogEntry]] = [:]
         var order: [String] = []
+        var all = entries
         // Entries of one file share their label set: the merged labels and the tenant are computed once per set.
         var lastInput: LabelSet? = nil
         var lastMerged = LabelSet()
         var lastTenant = ""
-        for var e in entries {
-            if lastInput != e.labels {
-                lastInput = e.labels
-                var merged = e.labels
+        var singleTenant: String? = nil
+        for i in all.indices {
+            if lastInput != all[i].labels {
+                lastInput = all[i].labels
+                var merged = all[i].labels
                 for (k, v) in externalLabels where merged[k] == nil { merged[k] = v }
                 lastMerged = merged
                 lastTenant = merged["__tenant_id__"] ?? config.tenantID ?? ""
+                if i == 0 { singleTenant = lastTenant } else if singleTenant != lastTenant { singleTenant = nil }
             }
-            e.labels = lastMerged
-            if byTenant[lastTenant] == nil { order.append(lastTenant) }
-            byTenant[lastTenant, default: []].append(e)
+            if !externalLabels.isEmpty { all[i].labels = lastMerged }
         }
-        for tenant in order {
-            var pending = byTenant[tenant]!
-            while !pending.isEmpty {
-                var size = 0
-                var n = 0
-                while n < pending.count && (n == 0 || size + pending[n].line.count <= config.batchSize) {
-                    size += pending[n].line.count
-                    n += 1
+        if let singleTenant {
+            byTenant[singleTenant] = all
+            order = [singleTenant]
+        } else {
+            var lastInput: LabelSet? = nil
+            var tenant = ""
+            for e in all {
+                if lastInput != e.labels {
+                    lastInput = e.labels
+                    tenant = e.labels["__tenant_id__"] ?? config.tenantID ?? ""
                 }
-                let batch = Array(pending.prefix(n))
-                pending.removeFirst(n)
-                guard await push(batch, tenant: tenant, client, deadline: deadline) else { return false }
+                if byTenant[tenant] == nil { order.append(tenant) }
+                byTenant[tenant, default: []].append(e)
+            }
+        }
+        all = []
+        for tenant in order {
+            let pending = byTenant.removeValue(forKey: tenant)!
+            var start = 0
+            while start < pending.count {
+                var size = 0
+                var end = start
+                while end < pending.count && (end == start || size + pending[end].line.count <= config.batchSize) {
+                    size += pending[end].line.count
+                    end += 1
+                }
+                guard await push(pending[start..<end], tenant: tenant, client, deadline: deadline) else { return false }
+                start = end
             }
         }
         return true
     }
 
     /// The streams of a batch, with entries Loki would refuse taken out (and counted).
-    private func streams(_ batch: [LogEntry], tenant: String) -> [PushEncoder.Stream] {
+    private func streams(_ batch: ArraySlice<LogEntry>, tenant: String) -> [PushEncoder.Stream] {
         var index: [LabelSet: Int] = [:]
         var out: [PushEncoder.Stream] = []
         var lastInput: LabelSet? = nil
@@ -239,13 +256,13 @@ final class EndpointSender: Sendable {
     private func base64(_ s: String) -> String { TextHelpers.base64(Array(s.utf8)) }
 
     /// One batch, retried until accepted, refused for good, or (while draining) out of time.
-    private func push(_ batch: [LogEntry], tenant: String, _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
+    private func push(_ batch: ArraySlice<LogEntry>, tenant: String, _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
         let streams = self.streams(batch, tenant: tenant)
         let entryCount = streams.reduce(0) { $0 + $1.entries.count }
         guard entryCount > 0 else { return true }
         let lineBytes = streams.reduce(0) { $0 + $1.entries.reduce(0) { $0 + $1.line.count } }
-        let json = PushEncoder().encode(streams)
-        let body = compressor.withLock { $0.compress(json) }
+        let json = PushEncoder().write(streams)
+        let body = compressor.withLock { $0.compress(json.bytes) }
         var backoff = config.minBackoff
         var attempt = 0
         while true {
@@ -280,7 +297,7 @@ final class EndpointSender: Sendable {
             if (200..<300).contains(status) {
                 metrics.sent(host: host, tenant: tenant, entries: entryCount, bytes: lineBytes)
                 let now = WallClock.nowNanoseconds()
-                if let oldest = batch.map(\.timestamp).min() { metrics.latency(host: host, tenant: tenant, seconds: Double(max(0, now - oldest)) / 1e9) }
+                if let oldest = batch.lazy.map(\.timestamp).min() { metrics.latency(host: host, tenant: tenant, seconds: Double(max(0, now - oldest)) / 1e9) }
                 return true
             }
             let retryable = status == -1 || status >= 500 || (status == 429 && config.retryOn429)

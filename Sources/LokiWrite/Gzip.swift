@@ -15,13 +15,15 @@ public final class GzipCompressor: @unchecked Sendable {
 
     /// The gzip member of `input`. (Not safe to call from two threads at once on the same compressor.)
     public func compress(_ input: [UInt8]) -> [UInt8] {
+        input.withUnsafeBytes { compress($0) }
+    }
+
+    /// The gzip member of `input`, written straight into fresh, uninitialized storage.
+    public func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
         let bound = libdeflate_gzip_compress_bound(handle, input.count)
-        var out = [UInt8](repeating: 0, count: bound)
-        let n = input.withUnsafeBytes { inp in
-            out.withUnsafeMutableBytes { o in libdeflate_gzip_compress(handle, inp.baseAddress, inp.count, o.baseAddress, o.count) }
+        return [UInt8](unsafeUninitializedCapacity: bound) { out, initialized in
+            initialized = libdeflate_gzip_compress(handle, input.baseAddress, input.count, out.baseAddress, out.count)
         }
-        out.removeLast(out.count - n)
-        return out
     }
 }
 

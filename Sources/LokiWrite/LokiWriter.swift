@@ -19,7 +19,8 @@ public final class LokiWriter: LogsReceiver {
         self.logger = logger
         let metrics = WriteMetrics(componentID: componentID)
         self.metrics = metrics
-        let wal = try WriteAheadLog(directory: directory, maxSize: config.walMaxSize, segmentSize: config.walSegmentSize)
+        let wal = try WriteAheadLog(directory: directory, maxSize: config.walMaxSize, segmentSize: config.walSegmentSize,
+                                    maxSegmentAge: config.walMaxSegmentAge)
         self.wal = wal
         let r = wal.recovery
         if r.corruptRecords > 0 {

@@ -3,7 +3,7 @@ import LogCore
 /// Writes Loki's JSON push body straight into one byte buffer:
 /// `{"streams":[{"stream":{…},"values":[["<ns>","<line>",{…}],…]},…]}`.
 ///
-/// Escaping is done by table lookup on bytes: `"` and `\` escaped, control bytes as `\n`, `\t`, `\r` or `\u00XX`,
+/// Escaping works on bytes, eight at a time where nothing needs escaping: `"` and `\` escaped, control bytes as `\n`, `\t`, `\r` or `\u00XX`,
 /// and invalid UTF-8 sequences replaced by U+FFFD, so the body is always valid JSON whatever a line holds.
 public struct PushEncoder {
     /// One stream of the request: its labels (reserved `__` labels are left out) and its entries, in order.
@@ -18,108 +18,156 @@ public struct PushEncoder {
 
     public init() {}
 
-    /// 0: byte passes as it is; 1: needs an escape; 2: start of a multi-byte UTF-8 sequence (validate).
-    private static let classes: [UInt8] = (0..<256).map { b in
-        if b < 0x20 || b == 34 || b == 92 { return 1 }
-        if b >= 0x80 { return 2 }
-        return 0
-    }
-    private static let hex = Array("0123456789abcdef".utf8)
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Appends `bytes` as a JSON string literal.
-    public static func appendString<C: Collection>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8, C.Index == Int {
-        out.append(34)
-        var i = bytes.startIndex
-        let end = bytes.endIndex
-        while i < end {
-            let b = bytes[i]
-            switch classes[Int(b)] {
-            case 0:
-                out.append(b)
-                i += 1
-            case 1:
-                switch b {
-                case 34: out.append(contentsOf: [92, 34])
-                case 92: out.append(contentsOf: [92, 92])
-                case 10: out.append(contentsOf: [92, 110])
-                case 13: out.append(contentsOf: [92, 114])
-                case 9: out.append(contentsOf: [92, 116])
-                default: out.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
-                }
-                i += 1
-            default:
-                let n = TextHelpers.utf8SequenceLength(bytes, i)
-                if n == 0 {
-                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])
-                    i += 1
-                } else {
-                    out.append(contentsOf: bytes[i..<i + n])
-                    i += n
-                }
-            }
-        }
-        out.append(34)
+    public static func appendString(_ bytes: [UInt8], to out: inout [UInt8]) {
+        let w = ByteWriter(capacity: bytes.count + 16)
+        bytes.withUnsafeBytes { appendString($0, to: w) }
+        out.append(contentsOf: w.bytes)
     }
 
-    static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
-        if v < 0 {
-            out.append(45)
-            out.append(contentsOf: Array(String(v.magnitude).utf8))
-            return
+    /// Appends `bytes` as a JSON string literal. Runs of bytes that need no escaping (printable ASCII other than
+    /// `"` and `\`) are found eight at a time and copied in one piece.
+    static func appendString(_ bytes: UnsafeRawBufferPointer, to out: ByteWriter) {
+        out.write(34)
+        let n = bytes.count
+        var run = 0
+        var i = 0
+        while i < n {
+            i = plainPrefixEnd(bytes, from: i)
+            if i >= n { break }
+            if run < i { out.write(UnsafeRawBufferPointer(rebasing: bytes[run..<i])) }
+            let b = bytes[i]
+            if b < 0x80 {
+                appendEscape(b, to: out)
+                i += 1
+            } else {
+                let len = TextHelpers.utf8SequenceLength(bytes, i)
+                if len == 0 {
+                    out.write(0xEF, 0xBF)
+                    out.write(0xBD)
+                    i += 1
+                } else {
+                    out.write(UnsafeRawBufferPointer(rebasing: bytes[i..<i + len]))
+                    i += len
+                }
+            }
+            run = i
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        var x = v
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[n] = UInt8(48 + x % 10)
-                x /= 10
-                n += 1
-            } while x > 0
-            for i in stride(from: n - 1, through: 0, by: -1) { out.append(d[i]) }
+        if run < n { out.write(UnsafeRawBufferPointer(rebasing: bytes[run..<n])) }
+        out.write(34)
+    }
+
+    /// Index of the first byte at or after `start` that is not plain printable ASCII (or `bytes.count`).
+    @inline(__always)
+    private static func plainPrefixEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let n = bytes.count
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // A byte is special if < 0x20, == '"', == '\\' or >= 0x80 (classic "has zero / has less" bit tricks;
+            // borrows only flag bytes above a real hit, and the lowest flagged byte is the one returned).
+            let control = (w &- ones &* 0x20) & ~w
+            let quote = w ^ (ones &* 0x22)
+            let backslash = w ^ (ones &* 0x5C)
+            let special = (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | w) & highs
+            if special != 0 { return i + (special.trailingZeroBitCount >> 3) }
+            i += 8
         }
+        while i < n {
+            let b = bytes[i]
+            if b < 0x20 || b == 34 || b == 92 || b >= 0x80 { return i }
+            i += 1
+        }
+        return n
+    }
+
+    @inline(__always)
+    private static func appendEscape(_ b: UInt8, to out: ByteWriter) {
+        switch b {
+        case 34: out.write(92, 34)
+        case 92: out.write(92, 92)
+        case 10: out.write(92, 110)
+        case 13: out.write(92, 114)
+        case 9: out.write(92, 116)
+        default:
+            out.write(92, 117)
+            out.write(48, 48)
+            out.write(hex[Int(b >> 4)], hex[Int(b & 15)])
+        }
+    }
+
+    /// Appends a non-negative or negative integer in decimal.
+    static func appendDecimal(_ v: Int64, to out: ByteWriter) {
+        if v < 0 { out.write(45) }
+        var x = v.magnitude
+        var digits = 1
+        var p: UInt64 = 10
+        while digits < 20 && x >= p {
+            digits += 1
+            if p > UInt64.max / 10 { break }
+            p *= 10
+        }
+        out.reserve(digits)
+        var k = out.count + digits - 1
+        repeat {
+            out.base.storeBytes(of: UInt8(48 + x % 10), toByteOffset: k, as: UInt8.self)
+            x /= 10
+            k -= 1
+        } while x > 0
+        out.skip(digits)
     }
 
     /// The JSON body for `streams`.
     public func encode(_ streams: [Stream]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + $1.line.count + 40 } })
-        out.append(contentsOf: Array(#"{"streams":["#.utf8))
+        write(streams).array
+    }
+
+    /// The JSON body for `streams`, in a writer the caller compresses from without another copy.
+    func write(_ streams: [Stream]) -> ByteWriter {
+        let out = ByteWriter(capacity: streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + $1.line.count + 40 } })
+        out.write(#"{"streams":["#)
         for (si, s) in streams.enumerated() {
-            if si > 0 { out.append(44) }
-            out.append(contentsOf: Array(#"{"stream":{"#.utf8))
+            if si > 0 { out.write(44) }
+            out.write(#"{"stream":{"#)
             var first = true
             for l in s.labels.labels where !l.name.hasPrefix("__") {
-                if !first { out.append(44) }
+                if !first { out.write(44) }
                 first = false
-                PushEncoder.appendString(Array(l.name.utf8), to: &out)
-                out.append(58)
-                PushEncoder.appendString(Array(l.value.utf8), to: &out)
+                appendText(l.name, to: out)
+                out.write(58)
+                appendText(l.value, to: out)
             }
-            out.append(contentsOf: Array(#"},"values":["#.utf8))
+            out.write(#"},"values":["#)
             for (ei, e) in s.entries.enumerated() {
-                if ei > 0 { out.append(44) }
-                out.append(contentsOf: [91, 34])
-                PushEncoder.appendDecimal(e.timestamp, to: &out)
-                out.append(contentsOf: [34, 44])
-                PushEncoder.appendString(e.line, to: &out)
+                if ei > 0 { out.write(44) }
+                out.write(91, 34)
+                PushEncoder.appendDecimal(e.timestamp, to: out)
+                out.write(34, 44)
+                e.line.withUnsafeBytes { PushEncoder.appendString($0, to: out) }
                 if !e.structuredMetadata.isEmpty {
-                    out.append(contentsOf: [44, 123])
+                    out.write(44, 123)
                     for (mi, m) in e.structuredMetadata.enumerated() {
-                        if mi > 0 { out.append(44) }
-                        PushEncoder.appendString(Array(m.name.utf8), to: &out)
-                        out.append(58)
-                        PushEncoder.appendString(Array(m.value.utf8), to: &out)
+                        if mi > 0 { out.write(44) }
+                        appendText(m.name, to: out)
+                        out.write(58)
+                        appendText(m.value, to: out)
                     }
-                    out.append(125)
+                    out.write(125)
                 }
-                out.append(93)
+                out.write(93)
             }
-            out.append(contentsOf: [93, 125])
+            out.write(93, 125)
         }
-        out.append(contentsOf: [93, 125])
+        out.write(93, 125)
         return out
+    }
+
+    private func appendText(_ text: String, to out: ByteWriter) {
+        var text = text
+        text.withUTF8 { PushEncoder.appendString(UnsafeRawBufferPointer($0), to: out) }
     }
 }

@@ -39,7 +39,7 @@ public struct EndpointConfig: Sendable, Equatable {
     public var retryOn429 = true
     public var auth: Auth = .none
     public var tls: TLS? = nil
-    public var gzipLevel = 6
+    public var gzipLevel = 1
 
     public init(url: String, name: String) {
         self.url = url
@@ -62,6 +62,8 @@ public struct WriterConfig: Sendable, Equatable {
     public var maxStreams = 0
     public var walMaxSize: Int64 = 1 << 30
     public var walSegmentSize: Int64 = 64 << 20
+    /// Start a new segment once the current one is this old (Alloy's `max_segment_age`).
+    public var walMaxSegmentAge: Duration = .seconds(3600)
     public var onFull: WALFullPolicy = .backpressure
     public var fsyncInterval: Duration = .seconds(1)
     public var drainTimeout: Duration = .seconds(15)

@@ -15,6 +15,8 @@ guard args.count >= 2 else {
 }
 let dir = URL(fileURLWithPath: args[1])
 let binary = args.count > 2 ? args[2] : ".build/release/tributary"
+/// `GZIP_LEVEL=n` benchmarks another compression level than the default.
+let gzipLevel = ProcessInfo.processInfo.environment["GZIP_LEVEL"].map { "\n\t\tgzip_level = \($0)" } ?? ""
 guard let manifest = try? JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("manifest.json"))) as? [String: Any],
       let expected = manifest["entries"] as? Int, let lineBytes = manifest["bytes"] as? Int else {
     print("no manifest.json in \(dir.path)")
@@ -43,7 +45,7 @@ loki.process "pods" {
 
 loki.write "loki" {
 \tendpoint {
-\t\turl = "\(loki.pushURL)"
+\t\turl = "\(loki.pushURL)"\(gzipLevel)
 \t}
 }
 """.utf8).write(to: config)

@@ -18,6 +18,48 @@ import Testing
         #expect(parsed?["streams"] != nil, "valid JSON")
     }
 
+    /// Byte-at-a-time reference for the word-at-a-time escaper.
+    static func referenceEscape(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [34]
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case 34: out += [92, 34]
+            case 92: out += [92, 92]
+            case 10: out += [92, 110]
+            case 13: out += [92, 114]
+            case 9: out += [92, 116]
+            case 0..<0x20: out += Array(String(format: "\\u%04x", b).utf8)
+            case 0x20..<0x80: out.append(b)
+            default:
+                let n = TextHelpers.utf8SequenceLength(bytes, i)
+                if n == 0 { out += [0xEF, 0xBF, 0xBD]; i += 1; continue }
+                out += bytes[i..<i + n]
+                i += n
+                continue
+            }
+            i += 1
+        }
+        return out + [34]
+    }
+
+    @Test func escapesEverySpecialByteAtEveryOffset() {
+        let specials: [[UInt8]] = [[0x22], [0x5C], [0x0A], [0x00], [0x1F], [0x7F], [0x20], [0xC3, 0xA9], [0xFF],
+                                   [0xE2, 0x82], [0xF0, 0x9F, 0x98, 0x80], [0xED, 0xA0, 0x80]]
+        for special in specials {
+            for offset in 0..<20 {
+                for length in [offset + special.count, offset + special.count + 9, 40] where length >= offset + special.count {
+                    var line = Array(repeating: UInt8(ascii: "a"), count: length)
+                    line.replaceSubrange(offset..<offset + special.count, with: special)
+                    var out: [UInt8] = []
+                    PushEncoder.appendString(line, to: &out)
+                    #expect(out == Self.referenceEscape(line), "special \(special) at \(offset) in \(length) bytes")
+                }
+            }
+        }
+    }
+
     @Test func gzipRoundTrip() throws {
         let input = Array(String(repeating: "log line with some repetition\n", count: 10_000).utf8)
         let z = GzipCompressor(level: 6).compress(input)
@@ -47,6 +89,12 @@ import Testing
         #expect(back.map(\.labels) == e.map(\.labels))
         #expect(back.map(\.structuredMetadata) == e.map(\.structuredMetadata))
         #expect(throws: EntryCodec.Corrupt.self) { try EntryCodec.decode(Array(EntryCodec.encode(e).dropLast())) }
+        // Runs of shared label sets are written once; sets that alternate are written in full.
+        let a = LabelSet(["job": "a"]), b = LabelSet(["job": "b", "pod": "p"])
+        let mixed = [a, a, b, a, b, b, LabelSet()].enumerated().map { LogEntry(timestamp: Int64($0.offset), line: [65], labels: $0.element) }
+        let mixedBack = try EntryCodec.decode(EntryCodec.encode(mixed))
+        #expect(mixedBack.map(\.labels) == mixed.map(\.labels))
+        #expect(EntryCodec.encode(mixed).count < EntryCodec.encode(mixed.map { var x = $0; x.labels = LabelSet(["job": "a\(x.timestamp)"]); return x }).count)
     }
 
     @Test func appendReadReopenAndCursors() throws {
@@ -109,6 +157,22 @@ import Testing
         let read = try wal.read(from: wal.start, maxBytes: Int.max)
         #expect(read.count == wal.recovery.records)
         for r in read { _ = try EntryCodec.decode(r.payload) }
+    }
+
+    @Test func segmentsRollOverByAgeSoDeliveredDataIsReclaimed() throws {
+        let dir = tempDir()
+        let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20, maxSegmentAge: .milliseconds(50))
+        try wal.append(EntryCodec.encode(entries(2, "old")))
+        try wal.append(EntryCodec.encode(entries(2, "old2")))
+        #expect(wal.segmentCount == 1, "young segment keeps growing")
+        Thread.sleep(forTimeInterval: 0.1)
+        try wal.append(EntryCodec.encode(entries(2, "new")))
+        #expect(wal.segmentCount == 2, "an old segment is closed")
+        let all = try wal.read(from: wal.start, maxBytes: Int.max)
+        #expect(all.count == 3)
+        wal.release(before: all[2].start)
+        #expect(wal.segmentCount == 1, "the delivered old segment is deleted")
+        #expect(try wal.read(from: wal.start, maxBytes: Int.max).count == 1)
     }
 
     @Test func capacityAndDropOldest() throws {

@@ -2,18 +2,28 @@ import LogCore
 
 /// The payload of a WAL record: a batch of entries in a compact little-endian binary form.
 ///
-///     u32 count, then per entry: i64 timestamp, u16 label count, (u16 name length, name, u32 value length, value)…,
-///     u32 line length, line, u16 metadata count, (u16 name length, name, u32 value length, value)…
+///     u32 count, then per entry: i64 timestamp, labels, u32 line length, line, metadata
+///     labels:   u16 count, (u16 name length, name, u32 value length, value)…   — or u16 0xFFFF: "the previous
+///               entry's labels" (entries of one file share their set; decoding shares one `LabelSet` too)
+///     metadata: u16 count, (u16 name length, name, u32 value length, value)…
 enum EntryCodec {
     struct Corrupt: Error {}
 
+    static let sameLabels = 0xFFFF
+
     static func encode(_ entries: [LogEntry]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(entries.reduce(8) { $0 + $1.line.count + 64 })
+        out.reserveCapacity(entries.reduce(8) { $0 + $1.line.count + 24 } + 256)
         put32(UInt32(entries.count), &out)
+        var previous: LabelSet? = nil
         for e in entries {
             put64(UInt64(bitPattern: e.timestamp), &out)
-            putPairs(e.labels.labels, &out)
+            if previous == e.labels {
+                put16(sameLabels, &out)
+            } else {
+                putPairs(e.labels.labels, &out)
+                previous = e.labels
+            }
             put32(UInt32(e.line.count), &out)
             out.append(contentsOf: e.line)
             putPairs(e.structuredMetadata, &out)
@@ -21,59 +31,104 @@ enum EntryCodec {
         return out
     }
 
-    static func decode(_ b: [UInt8]) throws(Corrupt) -> [LogEntry] {
+    static func decode(_ payload: [UInt8]) throws(Corrupt) -> [LogEntry] {
+        var result: Result<[LogEntry], Corrupt> = .failure(Corrupt())
+        payload.withUnsafeBytes { raw in
+            var reader = Reader(bytes: raw)
+            do throws(Corrupt) { result = .success(try decode(&reader)) } catch { result = .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private static func decode(_ r: inout Reader) throws(Corrupt) -> [LogEntry] {
+        let count = try r.u32()
+        var entries: [LogEntry] = []
+        entries.reserveCapacity(min(count, r.remaining / 15))
+        var previous: LabelSet? = nil
+        for _ in 0..<count {
+            let ts = Int64(bitPattern: try r.u64())
+            let labels: LabelSet
+            if try r.peek16() == sameLabels {
+                _ = try r.u16()
+                guard let p = previous else { throw Corrupt() }
+                labels = p
+            } else {
+                labels = LabelSet(try r.pairs())
+                previous = labels
+            }
+            let line = try r.bytes(try r.u32())
+            let metadata = try r.pairs()
+            entries.append(LogEntry(timestamp: ts, line: line, labels: labels, structuredMetadata: metadata))
+        }
+        guard r.remaining == 0 else { throw Corrupt() }
+        return entries
+    }
+
+    /// Bounds-checked little-endian reads over a record's bytes.
+    private struct Reader {
+        let bytes: UnsafeRawBufferPointer
         var i = 0
-        func need(_ n: Int) throws(Corrupt) { if i + n > b.count { throw Corrupt() } }
-        func u16() throws(Corrupt) -> Int { try need(2); defer { i += 2 }; return Int(b[i]) | Int(b[i + 1]) << 8 }
-        func u32() throws(Corrupt) -> Int {
-            try need(4); defer { i += 4 }
-            return Int(b[i]) | Int(b[i + 1]) << 8 | Int(b[i + 2]) << 16 | Int(b[i + 3]) << 24
+        var remaining: Int { bytes.count - i }
+
+        mutating func need(_ n: Int) throws(Corrupt) { if n < 0 || i + n > bytes.count { throw Corrupt() } }
+        func peek16() throws(Corrupt) -> Int {
+            if i + 2 > bytes.count { throw Corrupt() }
+            return Int(bytes[i]) | Int(bytes[i + 1]) << 8
         }
-        func u64() throws(Corrupt) -> UInt64 {
-            try need(8); defer { i += 8 }
-            var v: UInt64 = 0
-            for k in (0..<8).reversed() { v = v << 8 | UInt64(b[i + k]) }
-            return v
+        mutating func u16() throws(Corrupt) -> Int { let v = try peek16(); i += 2; return v }
+        mutating func u32() throws(Corrupt) -> Int {
+            try need(4)
+            defer { i += 4 }
+            return Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
         }
-        func bytes(_ n: Int) throws(Corrupt) -> ArraySlice<UInt8> { try need(n); defer { i += n }; return b[i..<i + n] }
-        func pairs() throws(Corrupt) -> [Label] {
+        mutating func u64() throws(Corrupt) -> UInt64 {
+            try need(8)
+            defer { i += 8 }
+            return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        }
+        mutating func bytes(_ n: Int) throws(Corrupt) -> [UInt8] {
+            try need(n)
+            defer { i += n }
+            return [UInt8](UnsafeRawBufferPointer(rebasing: bytes[i..<i + n]))
+        }
+        mutating func string(_ n: Int) throws(Corrupt) -> String {
+            try need(n)
+            defer { i += n }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[i..<i + n]), as: UTF8.self)
+        }
+        mutating func pairs() throws(Corrupt) -> [Label] {
             let n = try u16()
+            if n == 0 { return [] }
             var out: [Label] = []
             out.reserveCapacity(n)
             for _ in 0..<n {
-                let name = String(decoding: try bytes(try u16()), as: UTF8.self)
-                let value = String(decoding: try bytes(try u32()), as: UTF8.self)
+                let name = try string(try u16())
+                let value = try string(try u32())
                 out.append(Label(name, value))
             }
             return out
         }
-        let count = try u32()
-        var entries: [LogEntry] = []
-        entries.reserveCapacity(min(count, 1 << 20))
-        for _ in 0..<count {
-            let ts = Int64(bitPattern: try u64())
-            let labels = try pairs()
-            let line = Array(try bytes(try u32()))
-            let sm = try pairs()
-            var set = LabelSet()
-            for l in labels { set[l.name] = l.value }
-            entries.append(LogEntry(timestamp: ts, line: line, labels: set, structuredMetadata: sm))
-        }
-        guard i == b.count else { throw Corrupt() }
-        return entries
     }
 
     private static func put16(_ v: Int, _ out: inout [UInt8]) { out.append(UInt8(v & 255)); out.append(UInt8(v >> 8 & 255)) }
-    private static func put32(_ v: UInt32, _ out: inout [UInt8]) { for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
-    private static func put64(_ v: UInt64, _ out: inout [UInt8]) { for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
+    private static func put32(_ v: UInt32, _ out: inout [UInt8]) {
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
+    private static func put64(_ v: UInt64, _ out: inout [UInt8]) {
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
     private static func putPairs(_ pairs: [Label], _ out: inout [UInt8]) {
-        put16(pairs.count, &out)
-        for p in pairs {
-            let n = Array(p.name.utf8), v = Array(p.value.utf8)
-            put16(n.count, &out)
-            out.append(contentsOf: n)
-            put32(UInt32(v.count), &out)
-            out.append(contentsOf: v)
+        put16(min(pairs.count, sameLabels - 1), &out)
+        for p in pairs.prefix(sameLabels - 1) {
+            var name = p.name, value = p.value
+            name.withUTF8 { n in
+                put16(n.count, &out)
+                out.append(contentsOf: n)
+            }
+            value.withUTF8 { v in
+                put32(UInt32(v.count), &out)
+                out.append(contentsOf: v)
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-import CZlib
+import CDeflate
 import LogCore
 import Logging
 import Synchronization
@@ -53,6 +53,7 @@ public final class WriteAheadLog: Sendable {
         var number: UInt32
         var size: Int64        // bytes on disk
         var validEnd: Int64    // end of the last good record
+        var opened = ContinuousClock.now  // when this run started writing it (or found it)
     }
     private struct State {
         var segments: [Segment] = []
@@ -63,11 +64,16 @@ public final class WriteAheadLog: Sendable {
     public let directory: String
     public let maxSize: Int64
     public let segmentSize: Int64
+    /// A segment written to for longer than this is closed and a new one started, so that delivered data is
+    /// reclaimed within about this long even at low volume (Alloy's `max_segment_age`).
+    public let maxSegmentAge: Duration
     private let state = Mutex(State())
     public let recovery: WALRecovery
 
-    public init(directory: String, maxSize: Int64 = 1 << 30, segmentSize: Int64 = 64 << 20) throws(WALError) {
+    public init(directory: String, maxSize: Int64 = 1 << 30, segmentSize: Int64 = 64 << 20,
+                maxSegmentAge: Duration = .seconds(3600)) throws(WALError) {
         self.directory = directory
+        self.maxSegmentAge = maxSegmentAge
         self.maxSize = maxSize
         self.segmentSize = min(segmentSize, maxSize)
         if mkdir(directory, 0o750) != 0 && errno != EEXIST {
@@ -157,7 +163,10 @@ public final class WriteAheadLog: Sendable {
             if total + Int64(record.count) > maxSize && total > 0 {
                 throw WALError(kind: .full, message: "write-ahead log is full (\(total) of \(maxSize) bytes)")
             }
-            let fits = s.segments.last.map { $0.size + Int64(record.count) <= segmentSize || $0.size == 0 } ?? false
+            let now = ContinuousClock.now
+            let fits = s.segments.last.map {
+                $0.size == 0 || ($0.size + Int64(record.count) <= segmentSize && now - $0.opened < maxSegmentAge)
+            } ?? false
             if s.fd < 0 || !fits {
                 if s.fd >= 0 {
                     fsync(s.fd)
@@ -292,6 +301,6 @@ func le32(_ b: [UInt8], _ i: Int) -> UInt32 {
 func crc32Of(_ b: [UInt8], _ start: Int, _ count: Int) -> UInt32 {
     if count == 0 { return 0 }
     return b.withUnsafeBytes { raw in
-        UInt32(crc32(0, raw.baseAddress!.assumingMemoryBound(to: Bytef.self) + start, uInt(count)))
+        libdeflate_crc32(0, raw.baseAddress! + start, count)
     }
 }

@@ -104,7 +104,7 @@ final class CRIStage: Stage {
                 }
                 continue
             }
-            if !pending.isEmpty, let held = pending.removeValue(forKey: key) {
+            if !pending.isEmpty, isHeld(key), let held = pending.removeValue(forKey: key) {
                 pendingOrder.removeAll { $0 == key }
                 e.entry.line = held.entry.line + content
             } else {
@@ -113,6 +113,13 @@ final class CRIStage: Stage {
             truncateIfNeeded(&e, ctx)
             out.append(e)
         }
+    }
+
+    /// Whether a partial line is held for `key`. Usually one or two streams hold one, and their label sets are
+    /// the very ones cached above, so a short scan is cheaper than hashing every label of every full line.
+    private func isHeld(_ key: LabelSet) -> Bool {
+        if pendingOrder.count > 8 { return pending[key] != nil }
+        return pendingOrder.contains(key)
     }
 
     private func truncateIfNeeded(_ e: inout ProcessEntry, _ ctx: PipelineContext) {
