@@ -44,9 +44,16 @@ let package = Package(
         ], swiftSettings: optimize),
         // libdeflate: whole-buffer gzip of push bodies.
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        // The HTTP client arguments Alloy shares between components: auth, TLS, proxy, headers.
+        .target(name: "HTTPClientSupport", dependencies: [
+            "LogCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: optimize),
         // loki.write: JSON push bodies, gzip, the write-ahead log.
         .target(name: "LokiWrite", dependencies: [
-            "LogCore", "CDeflate",
+            "LogCore", "CDeflate", "HTTPClientSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -66,7 +73,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapters that turn each module into an Alloy component.
         .target(name: "Components", dependencies: [
-            "Runtime", "LogCore", "FileSource", "Relabel", "Process", "LokiWrite",
+            "Runtime", "LogCore", "FileSource", "Relabel", "Process", "LokiWrite", "HTTPClientSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
@@ -95,7 +102,7 @@ let package = Package(
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
         .testTarget(name: "LogCoreTests", dependencies: ["LogCore"]),
         .testTarget(name: "LokiWriteTests", dependencies: [
-            "LokiWrite", "LogCore", "FakeLoki",
+            "LokiWrite", "LogCore", "FakeLoki", "HTTPClientSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

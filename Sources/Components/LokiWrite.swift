@@ -1,3 +1,4 @@
+import HTTPClientSupport
 import LogCore
 import Logging
 import LokiWrite
@@ -32,30 +33,7 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
                 c.dropAfterRetries = e.attribute("drop_after_max_retries", default: false)
                 c.retryOn429 = e.attribute("retry_on_http_429", default: true)
                 c.gzipLevel = e.attribute("gzip_level", default: 1)
-                _ = e.attribute("enable_http2", default: true)
-                _ = e.attribute("follow_redirects", default: true)
-                for unsupported in ["proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header", "http_headers"] where e.has(unsupported) {
-                    _ = e.optional(unsupported, as: Value.self)
-                    e.error("\(unsupported) is not supported by Tributary", attribute: unsupported)
-                }
-                c.auth = Arguments.auth(&e)
-                if var t = e.block("tls_config") {
-                    var tls = EndpointConfig.TLS()
-                    tls.caFile = t.optional("ca_file")
-                    tls.caPEM = t.optional("ca_pem")
-                    tls.certFile = t.optional("cert_file")
-                    tls.certPEM = t.optional("cert_pem")
-                    tls.keyFile = t.optional("key_file")
-                    tls.keyPEM = t.optional("key_pem", as: Secret.self)?.value
-                    tls.insecureSkipVerify = t.attribute("insecure_skip_verify", default: false)
-                    tls.serverName = t.optional("server_name")
-                    _ = t.optional("min_version", as: String.self)
-                    if tls.serverName != nil {
-                        t.warning("server_name is not used: the certificate is checked against the URL's host", attribute: "server_name")
-                    }
-                    c.tls = tls
-                    e.absorb(&t)
-                }
+                c.client = HTTPClientArguments.decode(&e)
                 if var q = e.block("queue_config") {
                     _ = q.optional("capacity", as: ByteSize.self)
                     _ = q.optional("min_shards", as: Int.self)
@@ -94,35 +72,6 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
             var h: UInt64 = 0xcbf29ce484222325
             for b in url.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
             return String(String(h, radix: 16).prefix(6))
-        }
-
-        static func auth(_ e: inout BodyDecoder) -> EndpointConfig.Auth {
-            var found: [EndpointConfig.Auth] = []
-            if let t = e.optional("bearer_token", as: Secret.self) { found.append(.bearer(t.value)) }
-            if let f = e.optional("bearer_token_file", as: String.self) { found.append(.bearerFile(f)) }
-            if var b = e.block("basic_auth") {
-                let user: String = b.attribute("username", default: "")
-                if let p = b.optional("password_file", as: String.self) {
-                    found.append(.basicPasswordFile(username: user, path: p))
-                    if b.has("password") { b.error("password and password_file are mutually exclusive", attribute: "password") }
-                } else {
-                    found.append(.basic(username: user, password: b.attribute("password", default: Secret("")).value))
-                }
-                e.absorb(&b)
-            }
-            if var a = e.block("authorization") {
-                let type: String = a.attribute("type", default: "Bearer")
-                if type != "Bearer" { a.error("only authorization type Bearer is supported", attribute: "type") }
-                if let f = a.optional("credentials_file", as: String.self) { found.append(.bearerFile(f)) }
-                else { found.append(.bearer(a.attribute("credentials", default: Secret("")).value)) }
-                e.absorb(&a)
-            }
-            if var o = e.block("oauth2") {
-                o.error("oauth2 is not supported by Tributary")
-                e.absorb(&o)
-            }
-            if found.count > 1 { e.error("at most one of basic_auth, authorization, oauth2, bearer_token and bearer_token_file may be set") }
-            return found.first ?? .none
         }
     }
 

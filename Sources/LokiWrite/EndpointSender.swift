@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPClientSupport
 import LogCore
 import Logging
 import NIOCore
@@ -38,10 +39,7 @@ final class EndpointSender: Sendable {
         self.cursorName = EndpointSender.safeName(config.name)
         self.host = EndpointSender.host(of: config.url)
         self.compressor = Mutex(GzipCompressor(level: config.gzipLevel))
-        var httpConfig = HTTPClient.Configuration()
-        httpConfig.timeout = .init(connect: .seconds(10), read: .nanoseconds(Int64(config.remoteTimeout.components.seconds) * 1_000_000_000))
-        if let tls = config.tls { httpConfig.tlsConfiguration = try EndpointSender.tlsConfiguration(tls) }
-        self.httpConfig = httpConfig
+        self.httpConfig = try config.client.clientConfiguration(readTimeout: config.remoteTimeout)
         cursor = Mutex(wal.cursor(EndpointSender.safeName(config.name)))
     }
 
@@ -57,17 +55,8 @@ final class EndpointSender: Sendable {
         return String(decoding: b[start...].prefix { $0 != 47 }, as: UTF8.self)
     }
 
-    static func tlsConfiguration(_ t: EndpointConfig.TLS) throws -> TLSConfiguration {
-        var c = TLSConfiguration.makeClientConfiguration()
-        if t.insecureSkipVerify { c.certificateVerification = .none }
-        if let ca = t.caFile { c.trustRoots = .file(ca) }
-        if let pem = t.caPEM { c.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8))) }
-        if let cert = t.certFile { c.certificateChain = try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) } }
-        if let pem = t.certPEM { c.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)).map { .certificate($0) } }
-        if let key = t.keyFile { c.privateKey = .file(key) }
-        if let pem = t.keyPEM { c.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(pem.utf8), format: .pem)) }
-        return c
-    }
+    /// Headers the sender sets itself, which extra headers cannot replace.
+    static let fixedHeaders: Set<String> = ["content-type", "content-encoding", "x-scope-orgid", "user-agent"]
 
     var position: WALPosition { cursor.withLock { $0 } }
 
@@ -236,25 +225,6 @@ final class EndpointSender: Sendable {
         logger.warning(message, metadata: m)
     }
 
-    private func authorization() -> String? {
-        switch config.auth {
-        case .none: return nil
-        case .bearer(let t): return "Bearer " + t
-        case .bearerFile(let path):
-            guard let b = try? FileIO.read(path) else {
-                logger.error("cannot read bearer_token_file", metadata: ["path": "\(path)"])
-                return nil
-            }
-            return "Bearer " + String(decoding: b, as: UTF8.self).trimmingCharacters(in: " \n\r\t")
-        case .basic(let u, let p): return "Basic " + base64(u + ":" + p)
-        case .basicPasswordFile(let u, let path):
-            let p = (try? FileIO.read(path)).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: " \n\r\t") } ?? ""
-            return "Basic " + base64(u + ":" + p)
-        }
-    }
-
-    private func base64(_ s: String) -> String { TextHelpers.base64(Array(s.utf8)) }
-
     /// One batch, retried until accepted, refused for good, or (while draining) out of time.
     private func push(_ batch: ArraySlice<LogEntry>, tenant: String, _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
         let streams = self.streams(batch, tenant: tenant)
@@ -273,7 +243,6 @@ final class EndpointSender: Sendable {
             request.headers.add(name: "Content-Encoding", value: "gzip")
             request.headers.add(name: "User-Agent", value: "Tributary/0.1")
             if !tenant.isEmpty { request.headers.add(name: "X-Scope-OrgID", value: tenant) }
-            if let auth = authorization() { request.headers.add(name: "Authorization", value: auth) }
             for (k, v) in config.headers where !request.headers.contains(name: k) { request.headers.add(name: k, value: v) }
             request.body = .bytes(ByteBuffer(bytes: body))
             let started = ContinuousClock.now
@@ -281,6 +250,11 @@ final class EndpointSender: Sendable {
             var reason = ""
             var retryAfter: Duration? = nil
             do {
+                // Credentials files are read per request; an unreadable one is retried like a network error.
+                for (k, v) in try config.client.requestHeaders() {
+                    if k == "Authorization" { request.headers.replaceOrAdd(name: k, value: v) }
+                    else if !EndpointSender.fixedHeaders.contains(k.lowercased()) { request.headers.add(name: k, value: v) }
+                }
                 var timeout = config.remoteTimeout
                 if let d = deadline() { timeout = max(.milliseconds(10), min(timeout, d - ContinuousClock.now)) }
                 let ns = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000

@@ -1,28 +1,7 @@
+import HTTPClientSupport
+
 /// How one `endpoint` block pushes to Loki.
 public struct EndpointConfig: Sendable, Equatable {
-    /// Credentials sent with every request.
-    public enum Auth: Sendable, Equatable {
-        case none
-        case bearer(String)
-        /// Re-read before each request, so a rotated token is used at once.
-        case bearerFile(String)
-        case basic(username: String, password: String)
-        case basicPasswordFile(username: String, path: String)
-    }
-
-    /// `tls_config`.
-    public struct TLS: Sendable, Equatable {
-        public var caFile: String?
-        public var caPEM: String?
-        public var certFile: String?
-        public var certPEM: String?
-        public var keyFile: String?
-        public var keyPEM: String?
-        public var insecureSkipVerify = false
-        public var serverName: String?
-        public init() {}
-    }
-
     public var url: String
     public var name: String
     public var batchWait: Duration = .seconds(1)
@@ -37,8 +16,8 @@ public struct EndpointConfig: Sendable, Equatable {
     public var maxBackoffRetries = 10
     public var dropAfterRetries = false
     public var retryOn429 = true
-    public var auth: Auth = .none
-    public var tls: TLS? = nil
+    /// Credentials, TLS, proxy and the other settings Alloy's HTTP client arguments give.
+    public var client = HTTPClientSettings()
     public var gzipLevel = 1
 
     public init(url: String, name: String) {

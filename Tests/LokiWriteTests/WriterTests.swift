@@ -1,5 +1,6 @@
 import FakeLoki
 import Foundation
+import HTTPClientSupport
 import LogCore
 import Logging
 import Testing
@@ -156,7 +157,7 @@ import Testing
         let tokenFile = dir() + ".token"
         try FileIO.writeAtomically(tokenFile, Array("first\n".utf8), durable: false)
         let w = try LokiWriter(componentID: "loki.write.t", directory: dir(), config: config(loki.pushURL) { _, e in
-            e.auth = .bearerFile(tokenFile)
+            e.client.auth = .bearerFile(tokenFile)
         }, logger: Logger(label: "t"))
         let run = Task { await w.run() }
         await w.receive(batch("one", 1))

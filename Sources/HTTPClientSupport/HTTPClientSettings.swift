@@ -1,0 +1,150 @@
+import AsyncHTTPClient
+import LogCore
+import NIOCore
+import NIOSSL
+
+/// The HTTP client settings Alloy shares between components that call a server (`loki.write` endpoints,
+/// `discovery.kubernetes`): credentials, TLS, proxy, redirects, HTTP/2 and extra headers.
+public struct HTTPClientSettings: Sendable, Equatable {
+    public var auth: HTTPAuth = .none
+    public var tls: TLSSettings? = nil
+    /// Extra request headers (`http_headers`); each name may carry several values.
+    public var headers: [(name: String, value: String)] = []
+    /// An HTTP proxy (`proxy_url`, `http://host:port`).
+    public var proxyURL: String? = nil
+    public var followRedirects = true
+    public var enableHTTP2 = true
+
+    public init() {}
+
+    public static func == (a: HTTPClientSettings, b: HTTPClientSettings) -> Bool {
+        a.auth == b.auth && a.tls == b.tls && a.proxyURL == b.proxyURL && a.followRedirects == b.followRedirects
+            && a.enableHTTP2 == b.enableHTTP2 && a.headers.map(\.name) == b.headers.map(\.name) && a.headers.map(\.value) == b.headers.map(\.value)
+    }
+
+    /// The AsyncHTTPClient configuration these settings describe.
+    public func clientConfiguration(connectTimeout: Duration = .seconds(10), readTimeout: Duration? = nil) throws -> HTTPClient.Configuration {
+        var c = HTTPClient.Configuration()
+        c.timeout = .init(connect: .nanoseconds(connectTimeout.nanoseconds), read: readTimeout.map { .nanoseconds($0.nanoseconds) })
+        if let tls { c.tlsConfiguration = try tls.nioConfiguration() }
+        c.redirectConfiguration = followRedirects ? .follow(max: 10, allowCycles: false) : .disallow
+        c.httpVersion = enableHTTP2 ? .automatic : .http1Only
+        if let proxyURL {
+            guard let (host, port) = HTTPClientSettings.hostAndPort(proxyURL, defaultPort: 80) else {
+                throw SettingsError(message: "proxy_url \"\(proxyURL)\" is not an http://host:port URL")
+            }
+            c.proxy = .server(host: host, port: port)
+        }
+        return c
+    }
+
+    /// `(host, port)` of an `http(s)://host[:port][/…]` URL.
+    public static func hostAndPort(_ url: String, defaultPort: Int) -> (String, Int)? {
+        var rest = Substring(url)
+        var port = defaultPort
+        if rest.hasPrefix("http://") { rest = rest.dropFirst(7) } else if rest.hasPrefix("https://") {
+            rest = rest.dropFirst(8)
+            if defaultPort == 80 { port = 443 }
+        } else { return nil }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        var host = authority
+        if let at = authority.lastIndex(of: "@") { host = authority[authority.index(after: at)...] }
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return nil }
+            let h = host[host.index(after: host.startIndex)..<close]
+            let after = host[host.index(after: close)...]
+            if after.hasPrefix(":") { guard let p = Int(after.dropFirst()) else { return nil }; port = p }
+            return (String(h), port)
+        }
+        if let colon = host.lastIndex(of: ":") {
+            guard let p = Int(host[host.index(after: colon)...]) else { return nil }
+            port = p
+            host = host[..<colon]
+        }
+        return host.isEmpty ? nil : (String(host), port)
+    }
+
+    /// The headers every request carries: `Authorization` (files re-read now) and the extra headers.
+    public func requestHeaders() throws -> [(name: String, value: String)] {
+        var out: [(String, String)] = []
+        if let a = try auth.headerValue() { out.append(("Authorization", a)) }
+        out += headers
+        return out
+    }
+}
+
+/// A problem with HTTP client settings or the files they name.
+public struct SettingsError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Credentials sent with every request. Files are re-read before each request, so rotated tokens and
+/// passwords are used at once.
+public enum HTTPAuth: Sendable, Equatable {
+    case none
+    case bearer(String)
+    case bearerFile(String)
+    case basic(username: String, password: String)
+    case basicPasswordFile(username: String, path: String)
+
+    /// The `Authorization` header value, or nil for `.none`.
+    public func headerValue() throws -> String? {
+        switch self {
+        case .none: return nil
+        case .bearer(let t): return "Bearer " + t
+        case .bearerFile(let path): return "Bearer " + (try HTTPAuth.readSecret(path))
+        case .basic(let u, let p): return "Basic " + TextHelpers.base64(Array((u + ":" + p).utf8))
+        case .basicPasswordFile(let u, let path):
+            return "Basic " + TextHelpers.base64(Array((u + ":" + (try HTTPAuth.readSecret(path))).utf8))
+        }
+    }
+
+    /// A secret file's content without surrounding whitespace.
+    public static func readSecret(_ path: String) throws -> String {
+        do {
+            let bytes = try FileIO.read(path)
+            var s = Substring(String(decoding: bytes, as: UTF8.self))
+            while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+            while let l = s.last, l.isWhitespace { s = s.dropLast() }
+            return String(s)
+        } catch {
+            throw SettingsError(message: "cannot read \(path): \(error)")
+        }
+    }
+}
+
+/// `tls_config`: trust roots, client certificate and key, verification.
+public struct TLSSettings: Sendable, Equatable {
+    public var caFile: String?
+    public var caPEM: String?
+    public var certFile: String?
+    public var certPEM: String?
+    public var keyFile: String?
+    public var keyPEM: String?
+    public var insecureSkipVerify = false
+    public var serverName: String?
+    public init() {}
+
+    /// The NIOSSL client configuration (TLS 1.2 or newer).
+    public func nioConfiguration() throws -> TLSConfiguration {
+        var c = TLSConfiguration.makeClientConfiguration()
+        if insecureSkipVerify { c.certificateVerification = .none }
+        if let caFile { c.trustRoots = .file(caFile) }
+        if let caPEM { c.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8))) }
+        if let certFile { c.certificateChain = try NIOSSLCertificate.fromPEMFile(certFile).map { .certificate($0) } }
+        if let certPEM { c.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(certPEM.utf8)).map { .certificate($0) } }
+        if let keyFile { c.privateKey = .file(keyFile) }
+        if let keyPEM { c.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)) }
+        return c
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    public var nanoseconds: Int64 {
+        let c = components
+        return c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
+    }
+}
