@@ -4,6 +4,7 @@ import Runtime
 public enum AllComponents {
     public static let registry: Registry = {
         var r = Registry()
+        r.register(ComponentRegistration("discovery.kubernetes", DiscoveryKubernetes.self, exports: ["targets": .array([])]))
         r.register(ComponentRegistration("discovery.relabel", DiscoveryRelabel.self,
                                          exports: ["output": .array([]), "rules": .capsule(RulesCapsule(ownerID: "", rules: []))]))
         r.register(ComponentRegistration("local.file_match", LocalFileMatch.self, exports: ["targets": .array([])]))
@@ -20,7 +21,7 @@ public enum AllComponents {
 
     /// Components of Tributary's scope that later work will add.
     static let notYetImplemented = [
-        "discovery.kubernetes", "loki.source.journal",
+        "loki.source.journal",
     ]
 
     /// Alloy components outside a node log agent's scope (families end in `.*`).

@@ -1,0 +1,93 @@
+import HTTPClientSupport
+import KubeDiscovery
+import Logging
+import Runtime
+import Synchronization
+
+/// `discovery.kubernetes`: lists and watches pods (or nodes) through the API server and exports their targets
+/// with Alloy's `__meta_kubernetes_*` labels. Roles `pod` and `node`; the others are refused at load time.
+public final class DiscoveryKubernetes: TypedComponent {
+    public struct Arguments: ComponentArguments {
+        var config: DiscoveryConfig
+
+        public init(_ d: inout BodyDecoder) {
+            let role: String = d.required("role")
+            let apiServer: String? = d.optional("api_server")
+            let kubeconfig: String? = d.optional("kubeconfig_file")
+            let client = HTTPClientArguments.decode(&d)
+            var connection = ConnectionConfig.inCluster
+            if let kubeconfig { connection = .kubeconfig(path: kubeconfig) } else if let apiServer {
+                if !(apiServer.hasPrefix("http://") || apiServer.hasPrefix("https://")) {
+                    d.error("api_server must start with http:// or https://", attribute: "api_server")
+                }
+                connection = .apiServer(url: apiServer, settings: client)
+            }
+            let parsedRole = DiscoveryConfig.Role(rawValue: role)
+            if parsedRole == nil {
+                let known = ["service", "endpoints", "endpointslice", "ingress"].contains(role)
+                d.error(known ? "role \"\(role)\" is not supported by Tributary (a log agent uses pod or node)"
+                              : "unknown role \"\(role)\": expected pod or node", attribute: "role")
+            }
+            config = DiscoveryConfig(role: parsedRole ?? .pod, connection: connection)
+            if var n = d.block("namespaces") {
+                config.namespaces = n.attribute("names", default: [String]())
+                config.ownNamespace = n.attribute("own_namespace", default: false)
+                d.absorb(&n)
+            }
+            for var s in d.blocks("selectors") {
+                let r: String = s.required("role")
+                if !["pod", "node", "service", "endpoints", "endpointslice", "ingress", "namespace"].contains(r) {
+                    s.error("unknown selector role \"\(r)\"", attribute: "role")
+                }
+                config.selectors.append(.init(role: r, label: s.optional("label"), field: s.optional("field")))
+                d.absorb(&s)
+            }
+            if var a = d.block("attach_metadata") {
+                config.attachNode = a.attribute("node", default: false)
+                config.attachNamespace = a.attribute("namespace", default: false)
+                d.absorb(&a)
+            }
+        }
+    }
+
+    private let options: ComponentOptions
+    private let logger: Logger
+    private let state: Mutex<(config: DiscoveryConfig, discovery: KubernetesDiscovery?, task: Task<Void, Never>?, targets: [[String: String]])>
+
+    public init(options: ComponentOptions, arguments: Arguments) async throws {
+        self.options = options
+        var l = Logger(label: "tributary")
+        l[metadataKey: "component"] = "\(options.id)"
+        logger = l
+        state = Mutex((arguments.config, nil, nil, []))
+    }
+
+    public var exports: [String: Value] { ["targets": targetsValue(state.withLock { $0.targets })] }
+
+    private func start(_ config: DiscoveryConfig) {
+        let discovery = KubernetesDiscovery(config: config, logger: logger) { [weak self] targets in
+            guard let self else { return }
+            self.state.withLock { $0.targets = targets }
+            self.options.onStateChange(["targets": targetsValue(targets)])
+        }
+        let task = Task { await discovery.run() }
+        state.withLock { $0.discovery = discovery; $0.task = task }
+    }
+
+    public func run() async {
+        start(state.withLock { $0.config })
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        let task = state.withLock { $0.task }
+        task?.cancel()
+        await task?.value
+    }
+
+    public func update(arguments: Arguments) async throws {
+        let (old, task) = state.withLock { ($0.config, $0.task) }
+        guard old != arguments.config else { return }
+        task?.cancel()
+        await task?.value
+        state.withLock { $0.config = arguments.config }
+        start(arguments.config)
+    }
+}

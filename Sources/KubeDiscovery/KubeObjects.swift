@@ -1,0 +1,166 @@
+import Foundation
+
+// The parts of Kubernetes API objects that discovery reads, decoded from the API server's JSON. Every field is
+// optional: the API omits empty ones, and a field discovery does not know must not break decoding.
+
+/// `metadata` of any object.
+public struct ObjectMeta: Codable, Sendable, Equatable {
+    public var name: String?
+    public var namespace: String?
+    public var uid: String?
+    public var resourceVersion: String?
+    public var labels: [String: String]?
+    public var annotations: [String: String]?
+    public var ownerReferences: [OwnerReference]?
+    public init(name: String? = nil, namespace: String? = nil) {
+        self.name = name
+        self.namespace = namespace
+    }
+}
+
+/// `metadata.ownerReferences[]`.
+public struct OwnerReference: Codable, Sendable, Equatable {
+    public var kind: String?
+    public var name: String?
+    public var controller: Bool?
+}
+
+/// A pod: what targets are built from.
+public struct Pod: Codable, Sendable, Equatable {
+    public struct Spec: Codable, Sendable, Equatable {
+        public var nodeName: String?
+        public var containers: [Container]?
+        public var initContainers: [Container]?
+    }
+    public struct Container: Codable, Sendable, Equatable {
+        public var name: String?
+        public var image: String?
+        public var ports: [ContainerPort]?
+    }
+    public struct ContainerPort: Codable, Sendable, Equatable {
+        public var name: String?
+        public var containerPort: Int?
+        public var protocol_: String?
+        enum CodingKeys: String, CodingKey {
+            case name, containerPort
+            case protocol_ = "protocol"
+        }
+    }
+    public struct Status: Codable, Sendable, Equatable {
+        public var phase: String?
+        public var podIP: String?
+        public var hostIP: String?
+        public var conditions: [Condition]?
+        public var containerStatuses: [ContainerStatus]?
+        public var initContainerStatuses: [ContainerStatus]?
+    }
+    public struct ContainerStatus: Codable, Sendable, Equatable {
+        public var name: String?
+        public var containerID: String?
+    }
+    public var metadata: ObjectMeta
+    public var spec: Spec?
+    public var status: Status?
+}
+
+/// `status.conditions[]` of pods and nodes.
+public struct Condition: Codable, Sendable, Equatable {
+    public var type: String?
+    public var status: String?
+}
+
+/// A node: its own targets (role `node`) and the metadata `attach_metadata { node = true }` adds to pods.
+public struct Node: Codable, Sendable, Equatable {
+    public struct Spec: Codable, Sendable, Equatable {
+        public var providerID: String?
+    }
+    public struct Status: Codable, Sendable, Equatable {
+        public var addresses: [Address]?
+        public var conditions: [Condition]?
+        public var daemonEndpoints: DaemonEndpoints?
+    }
+    public struct Address: Codable, Sendable, Equatable {
+        public var type: String?
+        public var address: String?
+    }
+    public struct DaemonEndpoints: Codable, Sendable, Equatable {
+        public struct Endpoint: Codable, Sendable, Equatable { public var Port: Int? }
+        public var kubeletEndpoint: Endpoint?
+    }
+    public var metadata: ObjectMeta
+    public var spec: Spec?
+    public var status: Status?
+}
+
+/// A namespace (`attach_metadata { namespace = true }`).
+public struct Namespace: Codable, Sendable, Equatable {
+    public var metadata: ObjectMeta
+}
+
+/// What every watched kind has: a name, a namespace and a resource version.
+public protocol KubeObject: Codable, Sendable, Equatable {
+    var metadata: ObjectMeta { get }
+    /// The URL path segment of the kind (`pods`, `nodes`, `namespaces`).
+    static var resource: String { get }
+    /// Whether objects of this kind live in namespaces.
+    static var namespaced: Bool { get }
+}
+
+extension Pod: KubeObject {
+    public static var resource: String { "pods" }
+    public static var namespaced: Bool { true }
+}
+extension Node: KubeObject {
+    public static var resource: String { "nodes" }
+    public static var namespaced: Bool { false }
+}
+extension Namespace: KubeObject {
+    public static var resource: String { "namespaces" }
+    public static var namespaced: Bool { false }
+}
+
+extension KubeObject {
+    /// `namespace/name`, or `name` for cluster-scoped objects.
+    public var key: String { (metadata.namespace.map { $0 + "/" } ?? "") + (metadata.name ?? "") }
+}
+
+/// A list response: the items and where to continue.
+struct ObjectList<Object: KubeObject>: Decodable {
+    struct Meta: Decodable {
+        var resourceVersion: String?
+        var `continue`: String?
+    }
+    var metadata: Meta?
+    var items: [Object]?
+}
+
+/// A `Status` object: what the API server sends for errors, also inside `ERROR` watch events.
+struct APIStatus: Decodable {
+    var kind: String?
+    var status: String?
+    var message: String?
+    var reason: String?
+    var code: Int?
+}
+
+/// The type of a watch event line.
+struct WatchEventHead: Decodable {
+    var type: String
+}
+
+/// One watch event line with its object.
+struct WatchEvent<Object: KubeObject>: Decodable {
+    var type: String
+    var object: Object
+}
+
+/// A BOOKMARK event's object: only the resource version is meaningful.
+struct BookmarkEvent: Decodable {
+    struct Obj: Decodable { var metadata: ObjectMeta? }
+    var object: Obj
+}
+
+/// An ERROR event carries a Status.
+struct ErrorEvent: Decodable {
+    var object: APIStatus
+}

@@ -1,0 +1,237 @@
+import Foundation
+import HTTPClientSupport
+import LogCore
+import Logging
+import Synchronization
+
+/// What `discovery.kubernetes` watches and how.
+public struct DiscoveryConfig: Sendable, Equatable {
+    public enum Role: String, Sendable { case pod, node }
+    /// A `selectors` block.
+    public struct Selector: Sendable, Equatable {
+        public var role: String
+        public var label: String?
+        public var field: String?
+        public init(role: String, label: String?, field: String?) {
+            self.role = role
+            self.label = label
+            self.field = field
+        }
+    }
+    public var role: Role
+    public var connection: ConnectionConfig
+    /// Namespaces to watch; empty = all.
+    public var namespaces: [String] = []
+    public var ownNamespace = false
+    public var selectors: [Selector] = []
+    public var attachNode = false
+    public var attachNamespace = false
+    /// Publishing targets at most this often (changes in between are coalesced).
+    public var publishInterval: Duration = .seconds(1)
+
+    public init(role: Role, connection: ConnectionConfig) {
+        self.role = role
+        self.connection = connection
+    }
+
+    /// Whether pods are restricted to one node (a `spec.nodeName=` field selector), as a DaemonSet must be.
+    public var restrictsToNode: Bool {
+        selectors.contains { $0.role == "pod" && ($0.field ?? "").contains("spec.nodeName=") }
+    }
+}
+
+/// Lists and watches pods (or nodes) and publishes their targets whenever they change, coalescing bursts.
+public final class KubernetesDiscovery: Sendable {
+    public typealias Target = Targets.Target
+
+    private struct State {
+        var pods: [String: Pod] = [:]
+        var podsByNamespace: [String: Set<String>] = [:]
+        var nodes: [String: Node] = [:]
+        var namespaces: [String: Namespace] = [:]
+        var podTargets: [String: [Target]] = [:]
+        var nodeTargets: [String: Target] = [:]
+        var dirty = false
+        var listedOnce: Set<String> = []
+    }
+
+    public let config: DiscoveryConfig
+    private let logger: Logger
+    private let publish: @Sendable ([Target]) -> Void
+    private let state = Mutex(State())
+    private let changed = WakeSignal()
+
+    /// - Parameter publish: receives the complete target list after each (coalesced) change.
+    public init(config: DiscoveryConfig, logger: Logger, publish: @escaping @Sendable ([Target]) -> Void) {
+        self.config = config
+        self.logger = logger
+        self.publish = publish
+    }
+
+    /// The targets as they are now, ordered by object key.
+    public var targets: [Target] {
+        state.withLock { s in
+            switch config.role {
+            case .pod: return s.podTargets.keys.sorted().flatMap { s.podTargets[$0]! }
+            case .node: return s.nodeTargets.keys.sorted().map { s.nodeTargets[$0]! }
+            }
+        }
+    }
+
+    /// Watches until cancelled. Connection problems are logged and retried; they never end the loop.
+    public func run() async {
+        var namespaces = config.namespaces
+        var made: KubeClient? = nil
+        while made == nil {
+            do {
+                let (base, settings) = try config.connection.resolve()
+                if config.ownNamespace {
+                    let own = try HTTPAuth.readSecret(ConnectionConfig.serviceAccountDirectory + "/namespace")
+                    if own.isEmpty { throw SettingsError(message: "own_namespace: the service-account namespace file is empty") }
+                    namespaces.append(own)
+                }
+                made = try KubeClient(baseURL: base, settings: settings)
+            } catch {
+                logger.error("kubernetes discovery cannot start; retrying in 10s", metadata: ["err": "\(error)"])
+                try? await Task.sleep(for: .seconds(10))
+                if Task.isCancelled { return }
+            }
+        }
+        guard let client = made else { return }
+        if config.role == .pod && !config.restrictsToNode {
+            logger.warning("discovery.kubernetes watches pods on every node: on a DaemonSet add selectors { role = \"pod\" field = \"spec.nodeName=\" + sys.env(\"HOSTNAME\") } (or the downward-API node name) so each node lists and watches only its own pods")
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.publisher() }
+            switch config.role {
+            case .pod:
+                let podSelector = config.selectors.last { $0.role == "pod" }
+                for ns in namespaces.isEmpty ? [nil] : namespaces.map(Optional.some) {
+                    let informer = Informer<Pod>(client: client, namespace: ns, labelSelector: podSelector?.label, fieldSelector: podSelector?.field,
+                                                 role: "pod", logger: logger) { [self] in apply($0, scope: ns ?? "") }
+                    group.addTask { await informer.run() }
+                }
+                if config.attachNode {
+                    let s = config.selectors.last { $0.role == "node" }
+                    let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
+                                                  role: "node", logger: logger) { [self] in applyNode($0) }
+                    group.addTask { await informer.run() }
+                }
+                if config.attachNamespace {
+                    let informer = Informer<Namespace>(client: client, namespace: nil, labelSelector: nil, fieldSelector: nil,
+                                                       role: "namespace", logger: logger) { [self] in applyNamespace($0) }
+                    group.addTask { await informer.run() }
+                }
+            case .node:
+                let s = config.selectors.last { $0.role == "node" }
+                let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
+                                              role: "node", logger: logger) { [self] in applyNode($0) }
+                group.addTask { await informer.run() }
+            }
+            await group.waitForAll()
+        }
+        await client.shutdown()
+    }
+
+    /// Publishes after changes, at most once per `publishInterval`.
+    private func publisher() async {
+        while !Task.isCancelled {
+            await changed.wait(timeout: .seconds(3600))
+            if Task.isCancelled { return }
+            let dirty = state.withLock { s in defer { s.dirty = false }; return s.dirty }
+            if dirty { publish(targets) }
+            try? await Task.sleep(for: config.publishInterval)
+        }
+    }
+
+    private func markChanged(_ s: inout State) {
+        s.dirty = true
+        changed.signal()
+    }
+
+    // MARK: applying updates
+
+    /// Applies a pod update from the informer of `scope` (a namespace, or "" for all).
+    func apply(_ update: InformerUpdate<Pod>, scope: String) {
+        state.withLock { s in
+            switch update {
+            case .replaced(let pods):
+                let fresh = Set(pods.map(\.key))
+                for key in s.pods.keys where (scope.isEmpty || s.pods[key]!.metadata.namespace == scope) && !fresh.contains(key) {
+                    s.pods[key] = nil
+                    s.podTargets[key] = nil
+                }
+                for p in pods { upsert(p, &s) }
+            case .upserted(let p):
+                upsert(p, &s)
+            case .deleted(let p):
+                s.pods[p.key] = nil
+                s.podTargets[p.key] = nil
+            }
+            markChanged(&s)
+        }
+    }
+
+    private func upsert(_ p: Pod, _ s: inout State) {
+        s.pods[p.key] = p
+        s.podTargets[p.key] = podTargets(p, s)
+    }
+
+    private func podTargets(_ p: Pod, _ s: State) -> [Target] {
+        if config.attachNode, let nodeSelector = config.selectors.last(where: { $0.role == "node" }),
+           nodeSelector.label != nil || nodeSelector.field != nil,
+           let nodeName = p.spec?.nodeName, s.nodes[nodeName] == nil, s.listedOnce.contains("node") {
+            // Pods on nodes the node selector filtered out get no targets (as in Alloy).
+            return []
+        }
+        let node = config.attachNode ? p.spec?.nodeName.flatMap { s.nodes[$0] } : nil
+        let namespace = config.attachNamespace ? p.metadata.namespace.flatMap { s.namespaces[$0] } : nil
+        return Targets.pod(p, node: node, namespace: namespace)
+    }
+
+    func applyNode(_ update: InformerUpdate<Node>) {
+        state.withLock { s in
+            var touched: Set<String> = []
+            switch update {
+            case .replaced(let nodes):
+                s.nodes = Dictionary(nodes.map { ($0.metadata.name ?? "", $0) }, uniquingKeysWith: { _, b in b })
+                s.nodeTargets = [:]
+                for n in nodes { s.nodeTargets[n.key] = Targets.node(n) }
+                touched = Set(s.nodes.keys)
+                s.listedOnce.insert("node")
+                if config.attachNode { for (key, p) in s.pods { s.podTargets[key] = podTargets(p, s) } }
+            case .upserted(let n):
+                s.nodes[n.metadata.name ?? ""] = n
+                s.nodeTargets[n.key] = Targets.node(n)
+                touched = [n.metadata.name ?? ""]
+            case .deleted(let n):
+                s.nodes[n.metadata.name ?? ""] = nil
+                s.nodeTargets[n.key] = nil
+                touched = [n.metadata.name ?? ""]
+            }
+            if config.attachNode, case .replaced = update {} else if config.attachNode {
+                for (key, p) in s.pods where touched.contains(p.spec?.nodeName ?? "") { s.podTargets[key] = podTargets(p, s) }
+            }
+            markChanged(&s)
+        }
+    }
+
+    func applyNamespace(_ update: InformerUpdate<Namespace>) {
+        state.withLock { s in
+            var touched: Set<String> = []
+            switch update {
+            case .replaced(let list):
+                s.namespaces = Dictionary(list.map { ($0.metadata.name ?? "", $0) }, uniquingKeysWith: { _, b in b })
+                touched = Set(s.pods.values.compactMap(\.metadata.namespace))
+            case .upserted(let n):
+                s.namespaces[n.metadata.name ?? ""] = n
+                touched = [n.metadata.name ?? ""]
+            case .deleted(let n):
+                s.namespaces[n.metadata.name ?? ""] = nil
+                touched = [n.metadata.name ?? ""]
+            }
+            for (key, p) in s.pods where touched.contains(p.metadata.namespace ?? "") { s.podTargets[key] = podTargets(p, s) }
+            markChanged(&s)
+        }
+    }
+}

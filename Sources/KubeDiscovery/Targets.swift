@@ -1,0 +1,127 @@
+/// Builds discovery targets from API objects exactly as Alloy's `discovery.kubernetes` (Prometheus' Kubernetes
+/// SD) labels them. Pure functions: the same objects always give the same targets.
+public enum Targets {
+    /// A target: label name → value. Empty values are left out (an empty label is an absent label).
+    public typealias Target = [String: String]
+
+    /// Replaces every character outside `[a-zA-Z0-9_]` by `_` (one per Unicode character), as Prometheus does.
+    public static func sanitize(_ name: String) -> String {
+        var out = ""
+        out.reserveCapacity(name.utf8.count)
+        for scalar in name.unicodeScalars {
+            let v = scalar.value
+            let ok = (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39) || v == 0x5F
+            out.unicodeScalars.append(ok ? scalar : "_")
+        }
+        return out
+    }
+
+    static func set(_ t: inout Target, _ name: String, _ value: String?) {
+        if let value, !value.isEmpty { t[name] = value }
+    }
+
+    /// `<prefix>_label_<k>`, `<prefix>_labelpresent_<k>`, `<prefix>_annotation_<k>`, `<prefix>_annotationpresent_<k>`.
+    static func addMeta(_ t: inout Target, prefix: String, _ meta: ObjectMeta) {
+        for (k, v) in meta.labels ?? [:] {
+            let s = sanitize(k)
+            set(&t, prefix + "_label_" + s, v)
+            t[prefix + "_labelpresent_" + s] = "true"
+        }
+        for (k, v) in meta.annotations ?? [:] {
+            let s = sanitize(k)
+            set(&t, prefix + "_annotation_" + s, v)
+            t[prefix + "_annotationpresent_" + s] = "true"
+        }
+    }
+
+    /// `host:port`, with an IPv6 host in brackets.
+    static func address(_ ip: String, _ port: Int) -> String {
+        ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+
+    /// The labels every target of a pod shares.
+    public static func podGroupLabels(_ pod: Pod, node: Node? = nil, namespace: Namespace? = nil) -> Target {
+        var t: Target = [:]
+        let p = "__meta_kubernetes_pod"
+        set(&t, "__meta_kubernetes_namespace", pod.metadata.namespace)
+        set(&t, p + "_name", pod.metadata.name)
+        set(&t, p + "_ip", pod.status?.podIP)
+        let ready = pod.status?.conditions?.first { $0.type == "Ready" }?.status?.lowercased() ?? "unknown"
+        t[p + "_ready"] = ready
+        set(&t, p + "_phase", pod.status?.phase)
+        set(&t, p + "_node_name", pod.spec?.nodeName)
+        set(&t, p + "_host_ip", pod.status?.hostIP)
+        set(&t, p + "_uid", pod.metadata.uid)
+        if let owner = pod.metadata.ownerReferences?.first(where: { $0.controller == true }) {
+            set(&t, p + "_controller_kind", owner.kind)
+            set(&t, p + "_controller_name", owner.name)
+        }
+        addMeta(&t, prefix: p, pod.metadata)
+        if let node {
+            set(&t, "__meta_kubernetes_node_name", node.metadata.name)
+            addMeta(&t, prefix: "__meta_kubernetes_node", node.metadata)
+        }
+        if let namespace { addMeta(&t, prefix: "__meta_kubernetes_namespace", namespace.metadata) }
+        return t
+    }
+
+    /// One target per container port, and one per container without ports, for containers then init containers.
+    /// A pod without an IP (pending, evicted) has none.
+    public static func pod(_ pod: Pod, node: Node? = nil, namespace: Namespace? = nil) -> [Target] {
+        guard let ip = pod.status?.podIP, !ip.isEmpty else { return [] }
+        let group = podGroupLabels(pod, node: node, namespace: namespace)
+        var out: [Target] = []
+        let p = "__meta_kubernetes_pod_container"
+        for (containers, statuses, isInit) in [(pod.spec?.containers, pod.status?.containerStatuses, false),
+                                                (pod.spec?.initContainers, pod.status?.initContainerStatuses, true)] {
+            for c in containers ?? [] {
+                var base = group
+                set(&base, p + "_name", c.name)
+                set(&base, p + "_id", statuses?.first { $0.name == c.name }?.containerID)
+                set(&base, p + "_image", c.image)
+                base[p + "_init"] = isInit ? "true" : "false"
+                let ports = c.ports ?? []
+                if ports.isEmpty {
+                    base["__address__"] = ip
+                    out.append(base)
+                    continue
+                }
+                for port in ports {
+                    var t = base
+                    let number = port.containerPort ?? 0
+                    t["__address__"] = address(ip, number)
+                    set(&t, p + "_port_name", port.name)
+                    t[p + "_port_number"] = String(number)
+                    t[p + "_port_protocol"] = port.protocol_ ?? "TCP"
+                    out.append(t)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The node's target (role `node`), or nil when it has no usable address.
+    public static func node(_ node: Node) -> Target? {
+        let addresses = node.status?.addresses ?? []
+        var firstOfType: [String: String] = [:]
+        for a in addresses {
+            guard let type = a.type, let addr = a.address, firstOfType[type] == nil else { continue }
+            firstOfType[type] = addr
+        }
+        let order = ["InternalIP", "InternalDNS", "ExternalIP", "ExternalDNS", "LegacyHostIP", "Hostname"]
+        guard let host = order.lazy.compactMap({ firstOfType[$0] }).first else { return nil }
+        var t: Target = [:]
+        let port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0
+        t["__address__"] = address(host, port)
+        set(&t, "instance", node.metadata.name)
+        set(&t, "__meta_kubernetes_node_name", node.metadata.name)
+        set(&t, "__meta_kubernetes_node_provider_id", node.spec?.providerID)
+        addMeta(&t, prefix: "__meta_kubernetes_node", node.metadata)
+        for (type, addr) in firstOfType { set(&t, "__meta_kubernetes_node_address_" + sanitize(type), addr) }
+        for c in node.status?.conditions ?? [] {
+            guard let type = c.type else { continue }
+            set(&t, "__meta_kubernetes_node_condition_" + sanitize(type.lowercased()), c.status?.lowercased())
+        }
+        return t
+    }
+}
