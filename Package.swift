@@ -80,6 +80,13 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "fake-loki", dependencies: ["FakeLoki"]),
+        // A Kubernetes API server stand-in (list/watch, TLS, tokens, injected failures) for tests and benchmarks.
+        .target(name: "FakeKubeAPI", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // zlib, for reading rotated .gz files.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapters that turn each module into an Alloy component.
@@ -120,7 +127,9 @@ let package = Package(
         ]),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "LogCore"]),
         .testTarget(name: "ProcessTests", dependencies: ["Process", "Relabel", "LogCore", "Components", "Runtime", "Syntax"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki"]),
+        .testTarget(name: "KubeDiscoveryTests", dependencies: ["KubeDiscovery", "FakeKubeAPI", "HTTPClientSupport", "Components", "Runtime", "Syntax"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI"]),
     ],
     swiftLanguageModes: [.v6]
 )
