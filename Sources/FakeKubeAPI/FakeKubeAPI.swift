@@ -157,9 +157,10 @@ public final class FakeKubeAPI: @unchecked Sendable {
 
     /// Forgets the event history (as etcd compaction does): watches from older versions get `410 Gone`.
     /// With `notifyWatchers`, open watches receive an ERROR event with a 410 Status, as a real server sends.
-    public func compact(notifyWatchers: Bool) {
+    /// With `includingCurrent`, even a watch from the current version is too old.
+    public func compact(notifyWatchers: Bool, includingCurrent: Bool = false) {
         let watchers = withState { s -> [Watcher] in
-            s.oldestWatchable = s.version
+            s.oldestWatchable = s.version + (includingCurrent ? 1 : 0)
             s.events.removeAll()
             return notifyWatchers ? Array(s.watchers.values) : []
         }

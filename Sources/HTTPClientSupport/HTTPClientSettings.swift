@@ -130,6 +130,8 @@ public struct TLSSettings: Sendable, Equatable {
     /// The NIOSSL client configuration (TLS 1.2 or newer).
     public func nioConfiguration() throws -> TLSConfiguration {
         var c = TLSConfiguration.makeClientConfiguration()
+        // Closing a connection waits this long for the server's close_notify (NIOSSL's default is 5 s).
+        c.shutdownTimeout = .milliseconds(500)
         if insecureSkipVerify { c.certificateVerification = .none }
         if let caFile { c.trustRoots = .file(caFile) }
         if let caPEM { c.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8))) }

@@ -56,17 +56,25 @@ final class Informer<Object: KubeObject>: Sendable {
         var resourceVersion: String? = nil
         var backoff: Duration = .milliseconds(500)
         var lastError = ""
+        var justListed = false
         while !Task.isCancelled {
             do {
                 if resourceVersion == nil {
                     resourceVersion = try await list()
+                    justListed = true
                 }
-                try await watch(&resourceVersion)
+                try await watch(&resourceVersion, progressed: &justListed)
                 backoff = .milliseconds(500)
                 lastError = ""
+                justListed = false
             } catch is ResourceVersionGone {
                 logger.info("watch resource version expired (410 Gone); listing again", metadata: ["path": "\(path)"])
                 resourceVersion = nil
+                if justListed {
+                    // Gone right after a fresh list: the server is unwell; do not hammer it with lists.
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(30))
+                }
             } catch is CancellationError {
                 return
             } catch {
@@ -74,7 +82,11 @@ final class Informer<Object: KubeObject>: Sendable {
                 failures.increment()
                 let text = "\(error)"
                 // The same error again is logged at debug level, so a missing permission does not flood the log.
-                if text != lastError { logger.error("kubernetes discovery request failed; retrying", metadata: ["path": "\(path)", "err": "\(text)"]) }
+                // Refusals (401/403, bad answers) are errors; a dropped or timed-out stream is a warning.
+                if text != lastError {
+                    logger.log(level: error is APIError ? .error : .warning, "kubernetes discovery request failed; retrying",
+                               metadata: ["path": "\(path)", "err": "\(text)"])
+                }
                 else { logger.debug("kubernetes discovery request failed again", metadata: ["err": "\(text)"]) }
                 lastError = text
                 try? await Task.sleep(for: backoff)
@@ -103,16 +115,22 @@ final class Informer<Object: KubeObject>: Sendable {
     }
 
     /// Watches from `resourceVersion`, advancing it with every event, until the server closes the stream.
-    private func watch(_ resourceVersion: inout String?) async throws {
+    /// `fresh` is cleared by the first event (the watch got somewhere after the list).
+    private func watch(_ resourceVersion: inout String?, progressed fresh: inout Bool) async throws {
         let seconds = Int.random(in: 300...600)
         var q = selectors + [("watch", "1"), ("allowWatchBookmarks", "true"), ("timeoutSeconds", String(seconds))]
         if let rv = resourceVersion { q.append(("resourceVersion", rv)) }
         let decoder = JSONDecoder()
         var version = resourceVersion
-        defer { resourceVersion = version }
+        var sawEvent = false
+        defer {
+            resourceVersion = version
+            if sawEvent { fresh = false }
+        }
         try await client.stream(path, q, timeout: .seconds(Int64(seconds) + 60)) { line in
             let data = Data(line)
             let head = try decoder.decode(WatchEventHead.self, from: data)
+            if head.type != "ERROR" { sawEvent = true }
             switch head.type {
             case "ADDED", "MODIFIED":
                 let e = try decoder.decode(WatchEvent<Object>.self, from: data)
