@@ -3,8 +3,8 @@
 # Usage: scripts/deps.sh            (as root, or with sudo available)
 set -euo pipefail
 
-# System libraries and tools the build and the tests use.
-REQUIRED_PACKAGES=(zlib1g-dev libre2-dev libdeflate-dev pkg-config)
+# System libraries and tools the build and the tests use (openssl makes the TLS certificates of the fake API server).
+REQUIRED_PACKAGES=(zlib1g-dev libre2-dev libdeflate-dev pkg-config openssl)
 
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do

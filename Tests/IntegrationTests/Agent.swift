@@ -20,9 +20,10 @@ final class Agent: @unchecked Sendable {
     private var out = Data()
     private var err = Data()
 
-    init(_ arguments: [String], cwd: URL = Repo.root, executable: String = Repo.binary) throws {
+    init(_ arguments: [String], cwd: URL = Repo.root, executable: String = Repo.binary, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         process.currentDirectoryURL = cwd
         process.standardOutput = outPipe
         process.standardError = errPipe

@@ -41,12 +41,12 @@ import Testing
     }
 
     @Test func kubeconfigWithEmbeddedCAAndToken() async throws {
-        let pki = try TestPKI()
+        let pki = try TestCertificates()
         let api = try FakeKubeAPI(token: "token-1", certificatePEM: pki.certificatePEM, keyPEM: pki.keyPEM)
         try api.start()
         api.put(podDocument("default", "a"))
         let caData = Data(try String(contentsOfFile: pki.caFile, encoding: .utf8).utf8).base64EncodedString()
-        let path = pki.dir + "/kubeconfig"
+        let path = pki.directory + "/kubeconfig"
         try kubeconfig(server: api.url, caData: caData, user: "tributary").write(toFile: path, atomically: true, encoding: .utf8)
         let (base, settings) = try ConnectionConfig.kubeconfig(path: path).resolve()
         #expect(base == api.url, "trailing slash dropped")
@@ -65,12 +65,12 @@ import Testing
 
         // tokenFile is relative to the kubeconfig's directory; exec plugins are refused with the reason.
         try kubeconfig(server: api.url, caData: caData, user: "from-file").write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try ConnectionConfig.kubeconfig(path: path).resolve().settings.auth == .bearerFile(pki.dir + "/token.txt"))
+        #expect(try ConnectionConfig.kubeconfig(path: path).resolve().settings.auth == .bearerFile(pki.directory + "/token.txt"))
         try kubeconfig(server: api.url, caData: caData, user: "plugin").write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try ConnectionConfig.kubeconfig(path: path).resolve() } throws: { "\($0)".contains("exec or auth-provider plugin") }
         try kubeconfig(server: api.url, caData: caData, user: "nobody").write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try ConnectionConfig.kubeconfig(path: path).resolve() } throws: { "\($0)".contains("user \"nobody\"") }
-        #expect { try ConnectionConfig.kubeconfig(path: pki.dir + "/missing").resolve() } throws: { "\($0)".contains("cannot read kubeconfig_file") }
+        #expect { try ConnectionConfig.kubeconfig(path: pki.directory + "/missing").resolve() } throws: { "\($0)".contains("cannot read kubeconfig_file") }
     }
 
     @Test func inClusterUsesTheServiceAccount() throws {

@@ -9,36 +9,6 @@ func temporaryDirectory(_ tag: String) -> String {
     return d
 }
 
-/// A CA and a server certificate for 127.0.0.1, made with the openssl command-line tool.
-struct TestPKI {
-    let dir: String
-    var caFile: String { dir + "/ca.crt" }
-    var certificatePEM: String { (try? String(contentsOfFile: dir + "/server.crt", encoding: .utf8)) ?? "" }
-    var keyPEM: String { (try? String(contentsOfFile: dir + "/server.key", encoding: .utf8)) ?? "" }
-
-    init() throws {
-        dir = temporaryDirectory("pki")
-        try Self.run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                      "-keyout", dir + "/ca.key", "-out", dir + "/ca.crt", "-days", "2", "-subj", "/CN=tributary-test-ca"])
-        try Self.run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                      "-keyout", dir + "/server.key", "-out", dir + "/server.csr", "-subj", "/CN=127.0.0.1"])
-        try "subjectAltName=IP:127.0.0.1\n".write(toFile: dir + "/san.ext", atomically: true, encoding: .utf8)
-        try Self.run(["x509", "-req", "-in", dir + "/server.csr", "-CA", dir + "/ca.crt", "-CAkey", dir + "/ca.key",
-                      "-CAcreateserial", "-out", dir + "/server.crt", "-days", "2", "-extfile", dir + "/san.ext"])
-    }
-
-    static func run(_ args: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        p.arguments = args
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 { throw CocoaError(.fileWriteUnknown, userInfo: ["openssl": args.joined(separator: " ")]) }
-    }
-}
-
 /// A fixture document as the fake API server stores it.
 func fixtureDocument(_ name: String) throws -> [String: Any] {
     let url = TargetsTests.fixtures.appendingPathComponent(name)

@@ -9,7 +9,7 @@ import Testing
 /// 410 Gone, dropped connections, 403 and a rotated token.
 @Suite(.serialized) struct WatchTests {
     struct Setup {
-        let pki: TestPKI
+        let pki: TestCertificates
         let api: FakeKubeAPI
         let tokenFile: String
         let published = Published()
@@ -18,10 +18,10 @@ import Testing
 
         init(selectors: [DiscoveryConfig.Selector] = [.init(role: "pod", label: nil, field: "spec.nodeName=node-2")],
              namespaces: [String] = [], attachNode: Bool = false, role: DiscoveryConfig.Role = .pod) throws {
-            pki = try TestPKI()
+            pki = try TestCertificates()
             api = try FakeKubeAPI(token: "token-1", certificatePEM: pki.certificatePEM, keyPEM: pki.keyPEM)
             try api.start()
-            tokenFile = pki.dir + "/token"
+            tokenFile = pki.directory + "/token"
             try "token-1\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
             var settings = HTTPClientSettings()
             settings.auth = .bearerFile(tokenFile)
