@@ -80,6 +80,10 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "fake-loki", dependencies: ["FakeLoki"]),
+        .executableTarget(name: "DiscoveryBenchmark", dependencies: [
+            "KubeDiscovery", "FakeKubeAPI", "HTTPClientSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: optimize),
         // A Kubernetes API server stand-in (list/watch, TLS, tokens, injected failures) for tests and benchmarks.
         .target(name: "FakeKubeAPI", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),

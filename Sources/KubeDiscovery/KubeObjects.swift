@@ -31,6 +31,11 @@ public struct Pod: Codable, Sendable, Equatable {
         public var nodeName: String?
         public var containers: [Container]?
         public var initContainers: [Container]?
+        public init(nodeName: String? = nil, containers: [Container]? = nil, initContainers: [Container]? = nil) {
+            self.nodeName = nodeName
+            self.containers = containers
+            self.initContainers = initContainers
+        }
     }
     public struct Container: Codable, Sendable, Equatable {
         public var name: String?

@@ -53,6 +53,7 @@ public final class KubernetesDiscovery: Sendable {
         var nodeTargets: [String: Target] = [:]
         var dirty = false
         var listedOnce: Set<String> = []
+        var names = Targets.Names()
     }
 
     public let config: DiscoveryConfig
@@ -68,12 +69,17 @@ public final class KubernetesDiscovery: Sendable {
         self.publish = publish
     }
 
-    /// The targets as they are now, ordered by object key.
+    /// The targets as they are now (in no particular order across objects, as in Alloy; a pod's own targets
+    /// keep their container order).
     public var targets: [Target] {
         state.withLock { s in
             switch config.role {
-            case .pod: return s.podTargets.keys.sorted().flatMap { s.podTargets[$0]! }
-            case .node: return s.nodeTargets.keys.sorted().map { s.nodeTargets[$0]! }
+            case .pod:
+                var out: [Target] = []
+                out.reserveCapacity(s.podTargets.count * 3)
+                for list in s.podTargets.values { out += list }
+                return out
+            case .node: return Array(s.nodeTargets.values)
             }
         }
     }
@@ -173,11 +179,18 @@ public final class KubernetesDiscovery: Sendable {
     }
 
     private func upsert(_ p: Pod, _ s: inout State) {
-        s.pods[p.key] = p
-        s.podTargets[p.key] = podTargets(p, s)
+        s.podTargets[p.key] = podTargets(p, &s)
+        // The whole pod is kept only when node or namespace metadata can change its targets later.
+        if config.attachNode || config.attachNamespace {
+            s.pods[p.key] = p
+        } else {
+            var meta = ObjectMeta(name: p.metadata.name, namespace: p.metadata.namespace)
+            meta.uid = p.metadata.uid
+            s.pods[p.key] = Pod(metadata: meta, spec: Pod.Spec(nodeName: p.spec?.nodeName), status: nil)
+        }
     }
 
-    private func podTargets(_ p: Pod, _ s: State) -> [Target] {
+    private func podTargets(_ p: Pod, _ s: inout State) -> [Target] {
         if config.attachNode, let nodeSelector = config.selectors.last(where: { $0.role == "node" }),
            nodeSelector.label != nil || nodeSelector.field != nil,
            let nodeName = p.spec?.nodeName, s.nodes[nodeName] == nil, s.listedOnce.contains("node") {
@@ -186,7 +199,7 @@ public final class KubernetesDiscovery: Sendable {
         }
         let node = config.attachNode ? p.spec?.nodeName.flatMap { s.nodes[$0] } : nil
         let namespace = config.attachNamespace ? p.metadata.namespace.flatMap { s.namespaces[$0] } : nil
-        return Targets.pod(p, node: node, namespace: namespace)
+        return Targets.pod(p, node: node, namespace: namespace, names: &s.names)
     }
 
     func applyNode(_ update: InformerUpdate<Node>) {
@@ -196,13 +209,13 @@ public final class KubernetesDiscovery: Sendable {
             case .replaced(let nodes):
                 s.nodes = Dictionary(nodes.map { ($0.metadata.name ?? "", $0) }, uniquingKeysWith: { _, b in b })
                 s.nodeTargets = [:]
-                for n in nodes { s.nodeTargets[n.key] = Targets.node(n) }
+                for n in nodes { s.nodeTargets[n.key] = Targets.node(n, names: &s.names) }
                 touched = Set(s.nodes.keys)
                 s.listedOnce.insert("node")
-                if config.attachNode { for (key, p) in s.pods { s.podTargets[key] = podTargets(p, s) } }
+                if config.attachNode { for (key, p) in s.pods { s.podTargets[key] = podTargets(p, &s) } }
             case .upserted(let n):
                 s.nodes[n.metadata.name ?? ""] = n
-                s.nodeTargets[n.key] = Targets.node(n)
+                s.nodeTargets[n.key] = Targets.node(n, names: &s.names)
                 touched = [n.metadata.name ?? ""]
             case .deleted(let n):
                 s.nodes[n.metadata.name ?? ""] = nil
@@ -210,7 +223,7 @@ public final class KubernetesDiscovery: Sendable {
                 touched = [n.metadata.name ?? ""]
             }
             if config.attachNode, case .replaced = update {} else if config.attachNode {
-                for (key, p) in s.pods where touched.contains(p.spec?.nodeName ?? "") { s.podTargets[key] = podTargets(p, s) }
+                for (key, p) in s.pods where touched.contains(p.spec?.nodeName ?? "") { s.podTargets[key] = podTargets(p, &s) }
             }
             markChanged(&s)
         }
@@ -230,7 +243,7 @@ public final class KubernetesDiscovery: Sendable {
                 s.namespaces[n.metadata.name ?? ""] = nil
                 touched = [n.metadata.name ?? ""]
             }
-            for (key, p) in s.pods where touched.contains(p.metadata.namespace ?? "") { s.podTargets[key] = podTargets(p, s) }
+            for (key, p) in s.pods where touched.contains(p.metadata.namespace ?? "") { s.podTargets[key] = podTargets(p, &s) }
             markChanged(&s)
         }
     }

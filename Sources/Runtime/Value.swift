@@ -129,16 +129,17 @@ public struct Function: Sendable {
     }
 }
 
-/// An Alloy value.
-public indirect enum Value: Sendable {
+/// An Alloy value. Strings, numbers and the array/object storage sit inline (17 bytes), so a list of
+/// thousands of targets is not thousands of boxes; only the rare, large function and capsule payloads are boxed.
+public enum Value: Sendable {
     case null
     case number(Number)
     case string(String)
     case bool(Bool)
     case array([Value])
     case object([String: Value])
-    case function(Function)
-    case capsule(any CapsuleValue)
+    indirect case function(Function)
+    indirect case capsule(any CapsuleValue)
 
     /// The type name used in messages.
     public var typeName: String {
