@@ -60,6 +60,23 @@ final class EndpointSender: Sendable {
 
     var position: WALPosition { cursor.withLock { $0 } }
 
+    /// Bytes appended to the log since the sender last armed its wake-up, and how many it waits for: it is woken
+    /// once per batch (or at once when idle), not on every append.
+    private let appendWatch = Mutex<(needed: Int, accumulated: Int)>((1, 0))
+
+    /// Called by the writer after each append of `bytes`.
+    func appended(_ bytes: Int) {
+        let fire = appendWatch.withLock { w -> Bool in
+            w.accumulated += bytes
+            guard w.accumulated >= w.needed else { return false }
+            w.needed = Int.max
+            return true
+        }
+        if fire { wake.signal() }
+    }
+
+    private func wakeAfter(_ bytes: Int) { appendWatch.withLock { $0 = (max(1, bytes), 0) } }
+
     /// Runs until `drainDeadline` returns a deadline (shutdown); then keeps delivering what is already in the log
     /// until it is empty or the deadline passes. (Not driven by task cancellation, so that backoff sleeps still
     /// work while draining.)
@@ -79,6 +96,8 @@ final class EndpointSender: Sendable {
         while true {
             let draining = drainDeadline() != nil
             if draining, let deadline = drainDeadline(), ContinuousClock.now >= deadline { return }
+            // Armed before reading, so that an append racing with the read still wakes the wait below.
+            wakeAfter(pending.isEmpty ? 1 : config.batchSize - pendingBytes)
             if pendingBytes < config.batchSize {
                 do {
                     let fresh = try wal.read(from: readPosition, maxBytes: config.batchSize - pendingBytes)

@@ -72,7 +72,7 @@ public final class LokiWriter: LogsReceiver {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
-        for s in senders { s.wake.signal() }
+        for s in senders { s.appended(payload.count + 8) }
         metrics.wal(bytes: wal.size, segments: wal.segmentCount)
     }
 
