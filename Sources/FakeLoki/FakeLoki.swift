@@ -39,6 +39,9 @@ public final class FakeLoki: @unchecked Sendable {
     }
 
     private let state = Mutex(State())
+    /// Accepted connections, closed by `stop()` so that a stopped receiver is really unreachable (clients keep
+    /// connections alive between requests).
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     public let requireTenant: Bool
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private var channel: (any Channel)?
@@ -51,7 +54,10 @@ public final class FakeLoki: @unchecked Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { ch in
-                ch.pipeline.configureHTTPServerPipeline().flatMap { ch.pipeline.addHandler(Handler(self)) }
+                let id = ObjectIdentifier(ch)
+                self.connections.withLock { $0[id] = ch }
+                ch.closeFuture.whenComplete { _ in _ = self.connections.withLock { $0.removeValue(forKey: id) } }
+                return ch.pipeline.configureHTTPServerPipeline().flatMap { ch.pipeline.addHandler(Handler(self)) }
             }
         channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
         self.port = channel?.localAddress?.port ?? port
@@ -61,6 +67,7 @@ public final class FakeLoki: @unchecked Sendable {
     public func stop() {
         try? channel?.close().wait()
         channel = nil
+        for c in connections.withLock({ Array($0.values) }) { try? c.close().wait() }
     }
 
     public func shutdown() {
