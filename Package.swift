@@ -75,15 +75,18 @@ let package = Package(
         // A Loki-compatible push receiver for tests and the local demo.
         .target(name: "FakeLoki", dependencies: [
             "LokiWrite",
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "fake-loki", dependencies: ["FakeLoki"]),
         .executableTarget(name: "DiscoveryBenchmark", dependencies: [
-            "KubeDiscovery", "FakeKubeAPI", "HTTPClientSupport",
+            "KubeDiscovery", "FakeKubeAPI", "HTTPClientSupport", "TestTLS",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: optimize),
+        // A throw-away CA and server certificate (openssl) for the TLS tests and benchmarks.
+        .target(name: "TestTLS"),
         // A Kubernetes API server stand-in (list/watch, TLS, tokens, injected failures) for tests and benchmarks.
         .target(name: "FakeKubeAPI", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
@@ -124,16 +127,16 @@ let package = Package(
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
         .testTarget(name: "LogCoreTests", dependencies: ["LogCore"]),
         .testTarget(name: "LokiWriteTests", dependencies: [
-            "LokiWrite", "LogCore", "FakeLoki", "HTTPClientSupport",
+            "LokiWrite", "LogCore", "FakeLoki", "HTTPClientSupport", "TestTLS",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "LogCore"]),
         .testTarget(name: "ProcessTests", dependencies: ["Process", "Relabel", "LogCore", "Components", "Runtime", "Syntax"]),
-        .testTarget(name: "KubeDiscoveryTests", dependencies: ["KubeDiscovery", "FakeKubeAPI", "HTTPClientSupport", "Components", "Runtime", "Syntax"],
+        .testTarget(name: "KubeDiscoveryTests", dependencies: ["KubeDiscovery", "FakeKubeAPI", "TestTLS", "HTTPClientSupport", "Components", "Runtime", "Syntax"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI", "TestTLS"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,6 +9,7 @@
 // examples/kubernetes.alloy's discovery and relabelling, and reports the agent's resident memory once it watches.
 import FakeKubeAPI
 import Foundation
+import TestTLS
 import HTTPClientSupport
 import KubeDiscovery
 import Logging

@@ -4,6 +4,7 @@ import LokiWrite
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A Loki push endpoint on loopback for tests and the local demo: accepts what Loki's `/loki/api/v1/push`
@@ -47,7 +48,21 @@ public final class FakeLoki: @unchecked Sendable {
     private var channel: (any Channel)?
     public private(set) var port = 0
 
-    public init(requireTenant: Bool = false) { self.requireTenant = requireTenant }
+    private let tls: NIOSSLContext?
+
+    /// - Parameters:
+    ///   - requireTenant: answer 401 to pushes without `X-Scope-OrgID` (Loki with multi-tenancy on).
+    ///   - certificatePEM/keyPEM: serve HTTPS with this certificate.
+    public init(requireTenant: Bool = false, certificatePEM: String? = nil, keyPEM: String? = nil) {
+        self.requireTenant = requireTenant
+        if let certificatePEM, let keyPEM,
+           let chain = try? NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)),
+           let key = try? NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem) {
+            tls = try? NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
+        } else {
+            tls = nil
+        }
+    }
 
     /// Starts listening on 127.0.0.1 (`port` 0 picks a free one).
     public func start(port: Int = 0) throws {
@@ -57,7 +72,14 @@ public final class FakeLoki: @unchecked Sendable {
                 let id = ObjectIdentifier(ch)
                 self.connections.withLock { $0[id] = ch }
                 ch.closeFuture.whenComplete { _ in _ = self.connections.withLock { $0.removeValue(forKey: id) } }
-                return ch.pipeline.configureHTTPServerPipeline().flatMap { ch.pipeline.addHandler(Handler(self)) }
+                do {
+                    if let tls = self.tls { try ch.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try ch.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try ch.pipeline.syncOperations.addHandler(Handler(self))
+                    return ch.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return ch.eventLoop.makeFailedFuture(error)
+                }
             }
         channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
         self.port = channel?.localAddress?.port ?? port
@@ -75,7 +97,7 @@ public final class FakeLoki: @unchecked Sendable {
         try? group.syncShutdownGracefully()
     }
 
-    public var pushURL: String { "http://127.0.0.1:\(port)/loki/api/v1/push" }
+    public var pushURL: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)/loki/api/v1/push" }
     public var entries: [Entry] { state.withLock { $0.entries } }
     public var stats: Stats { state.withLock { $0.stats } }
     public func failNext(_ status: Int, body: String = "injected failure", times: Int = 1) {

@@ -1,6 +1,7 @@
 import FakeKubeAPI
 import FakeLoki
 import Foundation
+import TestTLS
 import Testing
 
 /// examples/kubernetes.alloy run by the real binary "in a cluster": the service account (token, CA, namespace)

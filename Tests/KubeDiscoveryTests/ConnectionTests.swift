@@ -1,5 +1,6 @@
 import FakeKubeAPI
 import Foundation
+import TestTLS
 import HTTPClientSupport
 import Logging
 import Testing

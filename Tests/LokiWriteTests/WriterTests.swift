@@ -3,6 +3,7 @@ import Foundation
 import HTTPClientSupport
 import LogCore
 import Logging
+import TestTLS
 import Testing
 @testable import LokiWrite
 
@@ -55,6 +56,34 @@ import Testing
         #expect(loki.stats.lastHeaders["content-encoding"] == "gzip")
         run.cancel()
         await run.value
+    }
+
+    @Test func pushesOverTLSCheckingTheServerCertificate() async throws {
+        let certs = try TestCertificates()
+        let loki = FakeLoki(certificatePEM: certs.certificatePEM, keyPEM: certs.keyPEM)
+        try loki.start()
+        defer { loki.shutdown() }
+        #expect(loki.pushURL.hasPrefix("https://"))
+        // Trusting the test CA: delivered.
+        let trusted = try LokiWriter(componentID: "loki.write.tls", directory: dir(), config: config(loki.pushURL) { _, e in
+            var tls = TLSSettings()
+            tls.caFile = certs.caFile
+            e.client.tls = tls
+        }, logger: Logger(label: "t"))
+        let run = Task { await trusted.run() }
+        await trusted.receive(batch("tls", 10))
+        #expect(await waitFor { loki.entries.count == 10 })
+        run.cancel()
+        await run.value
+        // Not trusting it: the handshake fails, nothing is delivered, and the entries stay in the log (retried).
+        let untrusted = try LokiWriter(componentID: "loki.write.tls2", directory: dir(), config: config(loki.pushURL), logger: Logger(label: "t"))
+        let run2 = Task { await untrusted.run() }
+        await untrusted.receive(batch("untrusted", 5))
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(loki.entries.count == 10, "an unverified server gets nothing")
+        #expect(untrusted.wal.size > 0)
+        run2.cancel()
+        await run2.value
     }
 
     @Test func survivesAnOutageAndA400() async throws {
