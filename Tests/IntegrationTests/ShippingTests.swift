@@ -68,17 +68,23 @@ import Testing
         }
     }
 
-    /// Issue 6's outage test: 200,000 lines with the receiver down for 60 s in the middle.
-    @Test func aMinuteLongOutageLosesNothing() throws {
+    /// A started receiver, a writer of 10 pod log files, and the agent's arguments for the shipping config.
+    func setUp() throws -> (FakeLoki, Writer, [String]) {
         let loki = FakeLoki()
         try loki.start()
-        defer { loki.shutdown() }
         let dir = temporaryDirectory()
         let logs = dir.appendingPathComponent("pods")
         let writer = try Writer(logs)
         let cfg = dir.appendingPathComponent("ship.alloy")
         try Data(config(logs.path, loki.pushURL).utf8).write(to: cfg)
-        let agent = try Agent(["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path, "--server.http.listen-addr", "127.0.0.1:0"])
+        return (loki, writer, ["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path, "--server.http.listen-addr", "127.0.0.1:0"])
+    }
+
+    /// Issue 6's outage test: 200,000 lines with the receiver down for 60 s in the middle.
+    @Test func aMinuteLongOutageLosesNothing() throws {
+        let (loki, writer, args) = try setUp()
+        defer { loki.shutdown() }
+        let agent = try Agent(args)
         let port = loki.port
         writer.write(50_000)
         #expect(agent.waitFor(timeout: 60) { _ in loki.stats.accepted >= 50_000 })
@@ -101,15 +107,8 @@ import Testing
     }
 
     @Test func sigkillsAndAnOutageLoseNothing() throws {
-        let loki = FakeLoki()
-        try loki.start()
+        let (loki, writer, args) = try setUp()
         defer { loki.shutdown() }
-        let dir = temporaryDirectory()
-        let logs = dir.appendingPathComponent("pods")
-        let writer = try Writer(logs)
-        let cfg = dir.appendingPathComponent("ship.alloy")
-        try Data(config(logs.path, loki.pushURL).utf8).write(to: cfg)
-        let args = ["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path, "--server.http.listen-addr", "127.0.0.1:0"]
         var agent = try Agent(args)
         var kills = 0
         let port = loki.port
