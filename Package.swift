@@ -24,7 +24,8 @@ let package = Package(
         // Alloy configuration syntax: scanner, parser, AST, printer, diagnostics. Knows nothing of logs.
         .target(name: "Syntax", swiftSettings: optimize),
         // Values, evaluation, standard library, component registry and graph.
-        .target(name: "Runtime", dependencies: ["Syntax", .product(name: "Logging", package: "swift-log")], swiftSettings: optimize),
+        .target(name: "Runtime", dependencies: ["Syntax", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
+                swiftSettings: optimize),
         // Shared log types: entries, label sets, batches, receivers, acknowledgements.
         .target(name: "LogCore", swiftSettings: optimize),
         // local.file_match and loki.source.file.

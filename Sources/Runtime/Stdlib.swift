@@ -45,8 +45,8 @@ public enum Stdlib {
         let fromJSON = fn("encoding.from_json", .exactly(1)) { args throws(ValueError) in
             do throws(ValueError) { return try JSONValue.decode(Array(try str(args, 0).utf8)) } catch { throw ValueError(error.message, argument: 0) }
         }
-        let fromYAML = fn("encoding.from_yaml", .exactly(1)) { _ throws(ValueError) in
-            throw ValueError("encoding.from_yaml is not supported by Tributary")
+        let fromYAML = fn("encoding.from_yaml", .exactly(1)) { args throws(ValueError) in
+            do throws(ValueError) { return try YAMLValue.decode(try str(args, 0)) } catch { throw ValueError(error.message, argument: 0) }
         }
         let fromBase64 = fn("encoding.from_base64", .exactly(1)) { args throws(ValueError) in
             guard let b = Base64.decode(try str(args, 0), urlSafe: false) else {

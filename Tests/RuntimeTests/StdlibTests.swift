@@ -46,7 +46,16 @@ import Glibc
         guard case .object(let o) = decoded else { Issue.record("not an object"); return }
         #expect(o["a"]?.list?.count == 2)
         #expect(try eval(#"json_decode("[1]")[0]"#).d == 1)
-        #expect(evalError("encoding.from_yaml(\"a: 1\")") != nil)
+        let yaml = try eval(#"encoding.from_yaml("a: 1\nb: [x, 2.5, true, null]\nc:\n  d: '007'\n")"#)
+        guard case .object(let y) = yaml else { Issue.record("not an object"); return }
+        #expect(y["a"]?.d == 1)
+        #expect(y["b"]?.list?.count == 4)
+        #expect(y["b"]?.list?.first?.s == "x")
+        #expect(y["b"]?.list?[1].d == 2.5)
+        if case .bool(true)? = y["b"]?.list?[2] {} else { Issue.record("true is a bool") }
+        if case .null? = y["b"]?.list?[3] {} else { Issue.record("null is null") }
+        #expect(try eval(#"encoding.from_yaml("c:\n  d: '007'\n").c.d"#).s == "007", "a quoted scalar stays a string")
+        #expect(evalError("encoding.from_yaml(\"a: [\")")?.contains("invalid YAML") == true)
     }
 
     @Test func jsonPath() throws {
