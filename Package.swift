@@ -44,6 +44,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
+        // ISA-L's igzip: the fastest deflate for the default (level 1) push bodies on x86-64 and arm64.
+        .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         // libdeflate: whole-buffer gzip of push bodies.
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // The HTTP client arguments Alloy shares between components: auth, TLS, proxy, headers.
@@ -65,7 +67,7 @@ let package = Package(
         ], swiftSettings: optimize),
         // loki.write: JSON push bodies, gzip, the write-ahead log.
         .target(name: "LokiWrite", dependencies: [
-            "LogCore", "CDeflate", "HTTPClientSupport",
+            "LogCore", "CDeflate", "CISAL", "HTTPClientSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # System libraries and tools the build and the tests use (openssl makes the TLS certificates of the fake API server).
-REQUIRED_PACKAGES=(zlib1g-dev libre2-dev libdeflate-dev pkg-config openssl)
+REQUIRED_PACKAGES=(zlib1g-dev libre2-dev libdeflate-dev libisal-dev pkg-config openssl)
 
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do

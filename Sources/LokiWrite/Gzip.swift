@@ -1,17 +1,26 @@
 import CDeflate
+import CISAL
 
-/// Whole-buffer gzip through libdeflate: one call compresses a complete push body into a gzip member.
+/// Whole-buffer gzip: one call compresses a complete push body into a gzip member. Level 1 (the default) uses
+/// ISA-L's igzip, about four times faster than libdeflate's level 1 here (583 vs 137 MB/s on pod logs) for a
+/// slightly larger body (5.9× vs 6.3×); levels 2–12 use libdeflate, for smaller bodies at more CPU.
 public final class GzipCompressor: @unchecked Sendable {
     private let handle: OpaquePointer
+    private let igzipBuffer: UnsafeMutableRawBufferPointer?
     public let level: Int
 
-    /// - Parameter level: 1 (fastest) to 12 (smallest); 6 is zlib's default.
-    public init(level: Int = 6) {
+    /// - Parameter level: 1 (fastest, igzip) to 12 (smallest, libdeflate); 6 is zlib's default.
+    public init(level: Int = 1) {
         self.level = max(1, min(12, level))
         handle = libdeflate_alloc_compressor(Int32(self.level))
+        igzipBuffer = self.level == 1
+            ? UnsafeMutableRawBufferPointer.allocate(byteCount: tributary_igzip_level1_buffer_size(), alignment: 64) : nil
     }
 
-    deinit { libdeflate_free_compressor(handle) }
+    deinit {
+        libdeflate_free_compressor(handle)
+        igzipBuffer?.deallocate()
+    }
 
     /// The gzip member of `input`. (Not safe to call from two threads at once on the same compressor.)
     public func compress(_ input: [UInt8]) -> [UInt8] {
@@ -21,6 +30,16 @@ public final class GzipCompressor: @unchecked Sendable {
     /// The gzip member of `input`, written straight into fresh, uninitialized storage.
     public func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
         let bound = libdeflate_gzip_compress_bound(handle, input.count)
+        if let work = igzipBuffer {
+            // igzip's stored-block fallback keeps its output within libdeflate's bound; if it ever did not fit,
+            // libdeflate below still produces the member.
+            let out = [UInt8](unsafeUninitializedCapacity: bound) { out, initialized in
+                initialized = tributary_igzip_level1(input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count,
+                                                     out.baseAddress, out.count,
+                                                     work.baseAddress?.assumingMemoryBound(to: UInt8.self), work.count)
+            }
+            if !out.isEmpty { return out }
+        }
         return [UInt8](unsafeUninitializedCapacity: bound) { out, initialized in
             initialized = libdeflate_gzip_compress(handle, input.baseAddress, input.count, out.baseAddress, out.count)
         }

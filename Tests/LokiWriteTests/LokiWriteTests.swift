@@ -68,6 +68,20 @@ import Testing
         #expect(try Gunzip.decompress(z) == input)
         #expect(throws: Gunzip.Failure.self) { try Gunzip.decompress(Array(z.dropLast(5)) + [0, 0, 0, 0, 0]) }
     }
+
+    @Test func igzipLevelOneRoundTrips() throws {
+        let fast = GzipCompressor(level: 1)
+        var random = SystemRandomNumberGenerator()
+        let noise = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let text = Array(String(repeating: "2026-11-25T10:00:00.1Z stdout F GET /health 200 1.2ms\n", count: 20_000).utf8)
+        for input in [[], [65], text, noise, text + noise + text] {
+            let z = fast.compress(input)
+            #expect(z.prefix(2) == [0x1F, 0x8B], "a gzip member")
+            #expect(try Gunzip.decompress(z) == input)
+        }
+        #expect(fast.compress(text).count < text.count / 10)
+        #expect(fast.compress(noise).count <= noise.count + noise.count / 100 + 64, "incompressible input stays stored")
+    }
 }
 
 @Suite struct WALTests {
