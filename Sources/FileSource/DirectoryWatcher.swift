@@ -89,6 +89,8 @@ public final class DirectoryWatcher: Sendable {
             }
             let signals = state.withLock { s -> [WakeSignal] in
                 var out: [WakeSignal] = []
+                // wd -1 is IN_Q_OVERFLOW: events were lost, so every tailer looks at its file again.
+                if woken.contains(-1) { return s.watches.values.flatMap { Array($0.listeners.values) } }
                 for wd in woken {
                     if let dir = s.byDescriptor[wd], let w = s.watches[dir] { out.append(contentsOf: w.listeners.values) }
                 }

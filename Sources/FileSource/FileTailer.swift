@@ -105,7 +105,12 @@ final class FileTailer {
             }
             await checkFile()
             if Task.isCancelled { break }
-            let signalled = await wake.wait(timeout: pollInterval)
+            // A held partial line needs its idle timeout checked at the normal pace.
+            let watched = token != nil && splitter.pendingBytes == 0
+            var timeout = watched ? max(pollInterval, ctx.config.watchedPoll) : pollInterval
+            // ...and an open file is looked at again when it becomes due for closing.
+            if fd >= 0 { timeout = max(pollInterval, min(timeout, ctx.config.idleClose - (ContinuousClock.now - lastActivity))) }
+            let signalled = await wake.wait(timeout: timeout)
             if signalled {
                 pollInterval = ctx.config.minPoll
             } else {

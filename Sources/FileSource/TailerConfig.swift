@@ -21,6 +21,10 @@ public struct TailerConfig: Sendable, Equatable {
     /// Poll interval at EOF starts here after activity and doubles up to `maxPoll`.
     public var minPoll: Duration = .milliseconds(250)
     public var maxPoll: Duration = .milliseconds(250)
+    /// With an inotify watch on the file's directory, changes wake the tailer at once and polling is only a safety
+    /// net: an idle tailer then polls this often (or at `maxPoll` when that is longer), instead of four times a
+    /// second per file.
+    public var watchedPoll: Duration = .seconds(5)
     /// Lines longer than this many bytes are truncated (0 = unlimited).
     public var maxLineSize = 256 * 1024
     /// An unterminated last line is forwarded after the file has been idle this long (nil = only at rotation).
