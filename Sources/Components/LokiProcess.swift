@@ -14,7 +14,8 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
         public init(_ d: inout BodyDecoder) {
             forwardTo = d.required("forward_to")
             var a = BodyStageArguments(decoder: d)
-            pipeline = StageFactory.pipeline(&a)
+            // Nothing after a loki.process reads its extracted map.
+            pipeline = StageFactory.pipeline(&a, extractedReadAfter: false)
             d = a.decoder
         }
     }

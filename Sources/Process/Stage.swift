@@ -25,6 +25,16 @@ public protocol Stage: AnyObject {
     func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext)
     /// Emits held entries whose time has come (`force` at shutdown or pipeline rebuild).
     func flush(nowNanoseconds: Int64, force: Bool, into out: inout [ProcessEntry], _ ctx: PipelineContext)
+    /// Whether the stage may read the extracted map. Only stages that never do say false.
+    var readsExtracted: Bool { get }
+    /// Told by the pipeline whether any later stage may read the extracted map, so that a stage filling it can
+    /// skip values nobody will read.
+    func extractedReadDownstream(_ read: Bool)
+}
+
+extension Stage {
+    public var readsExtracted: Bool { true }
+    public func extractedReadDownstream(_ read: Bool) {}
 }
 
 /// A stage that looks at one entry at a time and keeps no entries back.
@@ -56,7 +66,15 @@ extension Stage {
 /// An ordered list of stages.
 public final class Pipeline: @unchecked Sendable {
     public let stages: [any Stage]
-    public init(_ stages: [any Stage]) { self.stages = stages }
+
+    /// - Parameter extractedReadAfter: whether something after these stages may read the extracted map (true for
+    ///   a `stage.match`'s nested stages, whose extracted values later stages see; false for a whole `loki.process`).
+    public init(_ stages: [any Stage], extractedReadAfter: Bool = true) {
+        self.stages = stages
+        for (i, stage) in stages.enumerated() {
+            stage.extractedReadDownstream(extractedReadAfter || stages[(i + 1)...].contains { $0.readsExtracted })
+        }
+    }
 
     /// Runs `entries` through every stage in order.
     public func process(_ entries: [ProcessEntry], _ ctx: PipelineContext) -> [ProcessEntry] {

@@ -42,7 +42,8 @@ public enum StageFactory {
     ]
 
     /// Builds the pipeline of every `stage.*` block of `a`, in order; unknown or unsupported stages are reported.
-    public static func pipeline<A: StageArguments>(_ a: inout A) -> Pipeline {
+    /// `extractedReadAfter`: see ``Pipeline/init(_:extractedReadAfter:)``.
+    public static func pipeline<A: StageArguments>(_ a: inout A, extractedReadAfter: Bool = true) -> Pipeline {
         var stages: [any Stage] = []
         for (name, var nested) in a.blocks(withPrefix: "stage.") {
             if let stage = make(name, &nested) {
@@ -54,6 +55,6 @@ public enum StageFactory {
             }
             a.absorb(&nested)
         }
-        return Pipeline(stages)
+        return Pipeline(stages, extractedReadAfter: extractedReadAfter)
     }
 }

@@ -20,7 +20,8 @@ struct StageHarness {
         let args = LokiProcess.Arguments(&d)
         d.finish()
         if d.diagnostics.hasErrors { throw ConfigError(diagnostics: d.diagnostics.items.map(\.message)) }
-        pipeline = args.pipeline
+        // The tests look at the extracted map after the last stage, so it must be filled as if a stage read it.
+        pipeline = Pipeline(args.pipeline.stages, extractedReadAfter: true)
     }
 
     /// The diagnostics a stage configuration produces.

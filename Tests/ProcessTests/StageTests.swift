@@ -21,6 +21,22 @@ import Testing
         #expect(out[1].entry.timestamp == 1795597201_000_000_000, "an offset is honoured")
     }
 
+    @Test func criSkipsExtractedValuesNobodyReads() throws {
+        let h = try StageHarness("stage.cri { }\nstage.static_labels {\n\tvalues = {env = \"lab\"}\n}")
+        let alone = Pipeline(h.pipeline.stages, extractedReadAfter: false)
+        let lines = ["2026-11-25T10:00:00Z stdout P first ", "2026-11-25T10:00:00Z stdout F second", "2026-11-25T10:00:01Z stderr F alone"]
+        let entries = lines.map { ProcessEntry(LogEntry(timestamp: 1, line: Array($0.utf8), labels: LabelSet(["app": "a"]))) }
+        let out = alone.process(entries, h.ctx)
+        #expect(out.map(\.line) == ["first second", "alone"], "the message is cut out in place, partial lines still join")
+        #expect(out.allSatisfy { $0.x("content") == nil && $0.x("time") == nil }, "no later stage reads them")
+        #expect(out[1].labels == ["app": "a", "env": "lab", "stream": "stderr"])
+        // With a reader after it (stage.labels), the values are there.
+        let read = try StageHarness("stage.cri { }\nstage.labels {\n\tvalues = {flags = \"\"}\n}")
+        let both = Pipeline(read.pipeline.stages, extractedReadAfter: false)
+        #expect(both.process([ProcessEntry(LogEntry(timestamp: 1, line: Array(lines[2].utf8), labels: LabelSet(["app": "a"])))], read.ctx)
+            .first?.labels["flags"] == "F")
+    }
+
     @Test func criPartialLimits() throws {
         let h = try StageHarness("stage.cri {\n\tmax_partial_lines = 2\n\tmax_partial_line_size = 8\n\tmax_partial_line_size_truncate = true\n}")
         let out = h.run([

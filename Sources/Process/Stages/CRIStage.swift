@@ -53,24 +53,38 @@ final class CRIStage: Stage {
         return (time, stdout, partial, flag, i..<n)
     }
 
+    /// Whether a later stage may read `time`, `stream`, `flags` and `content`; when none does, they are not set
+    /// and the message is cut out of the line in place instead of copied.
+    private var extractedNeeded = true
+    func extractedReadDownstream(_ read: Bool) { extractedNeeded = read }
+
     func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext) {
-        let input = entries
+        var input = entries
+        entries = []
         var out: [ProcessEntry] = []
         out.reserveCapacity(input.count)
         defer { entries = out }
-        for var e in input {
-            let original = e.entry.line
-            guard let (timeRange, stdout, partial, flag, contentRange) = original.withUnsafeBytes({ CRIStage.parse($0) }) else {
+        for i in input.indices {
+            // Moved out of the batch, so that the line's storage is this entry's alone and can be edited in place.
+            var e = ProcessEntry(LogEntry(timestamp: 0, line: [], labels: LabelSet()))
+            swap(&e, &input[i])
+            guard let (timeRange, stdout, partial, flag, contentRange) = e.entry.line.withUnsafeBytes({ CRIStage.parse($0) }) else {
                 out.append(e)
                 continue
             }
-            let timestamp = original.withUnsafeBytes { RFC3339.parse(UnsafeRawBufferPointer(rebasing: $0[timeRange])) }
-            let content = Array(original[contentRange])
+            let timestamp = e.entry.line.withUnsafeBytes { RFC3339.parse(UnsafeRawBufferPointer(rebasing: $0[timeRange])) }
             let stream = stdout ? "stdout" : "stderr"
-            e.extracted["time"] = .slice(original[timeRange])
-            e.extracted["stream"] = .string(stream)
-            e.extracted["flags"] = .string(flag == 80 ? "P" : "F")
-            e.extracted["content"] = .slice(original[contentRange])
+            if extractedNeeded {
+                let original = e.entry.line
+                e.extracted["time"] = .slice(original[timeRange])
+                e.extracted["stream"] = .string(stream)
+                e.extracted["flags"] = .string(flag == 80 ? "P" : "F")
+                e.extracted["content"] = .slice(original[contentRange])
+                e.entry.line = Array(original[contentRange])
+            } else {
+                e.entry.line.removeSubrange(contentRange.upperBound...)
+                e.entry.line.removeSubrange(..<contentRange.lowerBound)
+            }
             let which = stdout ? 0 : 1
             if lastInput != e.entry.labels {
                 lastInput = e.entry.labels
@@ -86,7 +100,7 @@ final class CRIStage: Stage {
             let key = e.entry.labels
             if partial {
                 if var held = pending[key] {
-                    held.entry.line += content
+                    held.entry.line += e.entry.line
                     e.entry.line = held.entry.line
                     truncateIfNeeded(&e, ctx)
                     pending[key] = e
@@ -97,7 +111,6 @@ final class CRIStage: Stage {
                         pending = [:]
                         pendingOrder = []
                     }
-                    e.entry.line = content
                     truncateIfNeeded(&e, ctx)
                     pending[key] = e
                     pendingOrder.append(key)
@@ -106,9 +119,7 @@ final class CRIStage: Stage {
             }
             if !pending.isEmpty, isHeld(key), let held = pending.removeValue(forKey: key) {
                 pendingOrder.removeAll { $0 == key }
-                e.entry.line = held.entry.line + content
-            } else {
-                e.entry.line = content
+                e.entry.line = held.entry.line + e.entry.line
             }
             truncateIfNeeded(&e, ctx)
             out.append(e)

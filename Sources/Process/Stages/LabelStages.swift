@@ -70,6 +70,7 @@ final class LabelsStage: EntryStage {
 
 /// `stage.static_labels`: sets fixed labels (entries with an empty value are ignored).
 final class StaticLabelsStage: EntryStage {
+    var readsExtracted: Bool { false }
     let values: [(String, String)]
     init(_ a: inout some StageArguments) {
         if !a.has("values") { a.error("missing required attribute \"values\"", attribute: nil) }
@@ -83,6 +84,7 @@ final class StaticLabelsStage: EntryStage {
 
 /// `stage.label_drop`: removes the listed labels.
 final class LabelDropStage: EntryStage {
+    var readsExtracted: Bool { false }
     let names: [String]
     init(_ a: inout some StageArguments) {
         names = a.strings("values") ?? []
@@ -96,6 +98,7 @@ final class LabelDropStage: EntryStage {
 
 /// `stage.label_keep`: removes every label not listed.
 final class LabelKeepStage: EntryStage {
+    var readsExtracted: Bool { false }
     let names: Set<String>
     init(_ a: inout some StageArguments) {
         names = Set(a.strings("values") ?? [])
@@ -153,6 +156,7 @@ final class StructuredMetadataStage: EntryStage {
 
 /// `stage.structured_metadata_drop`: removes the listed structured-metadata entries.
 final class StructuredMetadataDropStage: EntryStage {
+    var readsExtracted: Bool { false }
     let names: Set<String>
     init(_ a: inout some StageArguments) {
         names = Set(a.strings("values") ?? [])
