@@ -123,14 +123,14 @@ final class EndpointSender: Sendable {
                 continue
             }
             firstSeen = nil
-            var entries: [LogEntry] = []
+            var source = RecordEntries()
             for r in pending {
-                do { entries += try EntryCodec.decode(r.payload) } catch {
+                do { try source.add(r.payload) } catch {
                     logger.error("skipping an undecodable write-ahead log record", metadata: ["position": "\(r.start)"])
                     metrics.corrupt(1)
                 }
             }
-            let delivered = await deliver(entries, client, deadline: drainDeadline)
+            let delivered = await deliver(source, client, deadline: drainDeadline)
             guard delivered else { return }
             let next = pending.last!.next
             pending = []
@@ -142,97 +142,89 @@ final class EndpointSender: Sendable {
         }
     }
 
-    /// Pushes `entries`, one request per tenant and batch size. Returns false only when the drain deadline passed
-    /// (the entries stay in the log for the next start).
-    private func deliver(_ entries: [LogEntry], _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
-        var byTenant: [String: [LogEntry]] = [:]
+    /// Pushes the entries of `source`, one request per tenant and batch size. Returns false only when the drain
+    /// deadline passed (the entries stay in the log for the next start).
+    private func deliver(_ source: RecordEntries, _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
+        // Per label set (one per run of entries from one file): the labels with external labels added, and the tenant.
+        var merged: [LabelSet] = []
+        var tenants: [String] = []
+        merged.reserveCapacity(source.labelSets.count)
+        for set in source.labelSets {
+            var m = set
+            for (k, v) in externalLabels where m[k] == nil { m[k] = v }
+            merged.append(m)
+            tenants.append(m["__tenant_id__"] ?? config.tenantID ?? "")
+        }
         var order: [String] = []
-        var all = entries
-        // Entries of one file share their label set: the merged labels and the tenant are computed once per set.
-        var lastInput: LabelSet? = nil
-        var lastMerged = LabelSet()
-        var lastTenant = ""
-        var singleTenant: String? = nil
-        for i in all.indices {
-            if lastInput != all[i].labels {
-                lastInput = all[i].labels
-                var merged = all[i].labels
-                for (k, v) in externalLabels where merged[k] == nil { merged[k] = v }
-                lastMerged = merged
-                lastTenant = merged["__tenant_id__"] ?? config.tenantID ?? ""
-                if i == 0 { singleTenant = lastTenant } else if singleTenant != lastTenant { singleTenant = nil }
-            }
-            if !externalLabels.isEmpty { all[i].labels = lastMerged }
-        }
-        if let singleTenant {
-            byTenant[singleTenant] = all
-            order = [singleTenant]
+        var byTenant: [String: [RecordEntries.Ref]] = [:]
+        if let first = tenants.first, tenants.allSatisfy({ $0 == first }) {
+            order = [first]
+            byTenant[first] = source.entries
         } else {
-            var lastInput: LabelSet? = nil
-            var tenant = ""
-            for e in all {
-                if lastInput != e.labels {
-                    lastInput = e.labels
-                    tenant = e.labels["__tenant_id__"] ?? config.tenantID ?? ""
-                }
-                if byTenant[tenant] == nil { order.append(tenant) }
-                byTenant[tenant, default: []].append(e)
+            for e in source.entries {
+                let t = tenants[Int(e.labels)]
+                if byTenant[t] == nil { order.append(t) }
+                byTenant[t, default: []].append(e)
             }
         }
-        all = []
         for tenant in order {
-            let pending = byTenant.removeValue(forKey: tenant)!
+            let refs = byTenant.removeValue(forKey: tenant)!
             var start = 0
-            while start < pending.count {
+            while start < refs.count {
                 var size = 0
                 var end = start
-                while end < pending.count && (end == start || size + pending[end].line.count <= config.batchSize) {
-                    size += pending[end].line.count
+                while end < refs.count && (end == start || size + Int(refs[end].lineCount) <= config.batchSize) {
+                    size += Int(refs[end].lineCount)
                     end += 1
                 }
-                guard await push(pending[start..<end], tenant: tenant, client, deadline: deadline) else { return false }
+                guard await push(refs[start..<end], tenant: tenant, source: source, merged: merged, client, deadline: deadline) else { return false }
                 start = end
             }
         }
         return true
     }
 
-    /// The streams of a batch, with entries Loki would refuse taken out (and counted).
-    private func streams(_ batch: ArraySlice<LogEntry>, tenant: String) -> [PushEncoder.Stream] {
-        var index: [LabelSet: Int] = [:]
-        var out: [PushEncoder.Stream] = []
-        var lastInput: LabelSet? = nil
-        var lastIndex: Int? = nil
+    /// The streams of a batch, with entries Loki would refuse taken out (and counted). Label checks run once per
+    /// label set, not per entry.
+    private func streams(_ batch: ArraySlice<RecordEntries.Ref>, tenant: String, merged: [LabelSet]) -> [PushEncoder.RefStream] {
+        var streamOf = [Int](repeating: -2, count: merged.count)   // -2: not looked at yet, -1: refused
+        var refusal = [String](repeating: "", count: merged.count)
+        var byLabels: [LabelSet: Int] = [:]
+        var out: [PushEncoder.RefStream] = []
         for e in batch {
-            if let i = lastIndex, lastInput == e.labels {
-                out[i].entries.append(e)
-                continue
-            }
-            let labels = e.labels.withoutReserved
-            var reason: String? = nil
-            if labels.isEmpty { reason = "no_labels" }
-            else if maxLineSize > 0 && e.line.count > maxLineSize { reason = "line_too_long" }
-            else if labels.labels.contains(where: { !TextHelpers.isValidLabelName($0.name) }) { reason = "invalid_labels" }
-            if let reason {
-                metrics.dropped(host: host, tenant: tenant, reason: reason, entries: 1, bytes: e.line.count)
-                logOnce(reason, "entry dropped before sending", ["labels": "\(labels)"])
-                continue
-            }
-            if let i = index[labels] {
-                out[i].entries.append(e)
-                lastInput = e.labels
-                lastIndex = i
-            } else {
-                if maxStreams > 0 && out.count >= maxStreams {
-                    metrics.dropped(host: host, tenant: tenant, reason: "stream_limited", entries: 1, bytes: e.line.count)
+            let set = Int(e.labels)
+            if streamOf[set] == -2 {
+                let labels = merged[set].withoutReserved
+                var reason: String? = nil
+                if labels.isEmpty { reason = "no_labels" }
+                else if labels.labels.contains(where: { !TextHelpers.isValidLabelName($0.name) }) { reason = "invalid_labels" }
+                if let reason {
+                    streamOf[set] = -1
+                    refusal[set] = reason
+                    logOnce(reason, "entry dropped before sending", ["labels": "\(labels)"])
+                } else if let existing = byLabels[labels] {
+                    streamOf[set] = existing
+                } else if maxStreams > 0 && out.count >= maxStreams {
+                    streamOf[set] = -1
+                    refusal[set] = "stream_limited"
                     logOnce("stream_limited", "entry dropped: max_streams reached in this batch", ["labels": "\(labels)"])
-                    continue
+                } else {
+                    byLabels[labels] = out.count
+                    streamOf[set] = out.count
+                    out.append(PushEncoder.RefStream(labels: labels, entries: []))
                 }
-                index[labels] = out.count
-                lastInput = e.labels
-                lastIndex = out.count
-                out.append(PushEncoder.Stream(labels: labels, entries: [e]))
             }
+            let si = streamOf[set]
+            if si < 0 {
+                metrics.dropped(host: host, tenant: tenant, reason: refusal[set], entries: 1, bytes: Int(e.lineCount))
+                continue
+            }
+            if maxLineSize > 0 && Int(e.lineCount) > maxLineSize {
+                metrics.dropped(host: host, tenant: tenant, reason: "line_too_long", entries: 1, bytes: Int(e.lineCount))
+                logOnce("line_too_long", "entry dropped before sending", ["labels": "\(out[si].labels)"])
+                continue
+            }
+            out[si].entries.append(e)
         }
         return out
     }
@@ -245,12 +237,13 @@ final class EndpointSender: Sendable {
     }
 
     /// One batch, retried until accepted, refused for good, or (while draining) out of time.
-    private func push(_ batch: ArraySlice<LogEntry>, tenant: String, _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
-        let streams = self.streams(batch, tenant: tenant)
+    private func push(_ batch: ArraySlice<RecordEntries.Ref>, tenant: String, source: RecordEntries, merged: [LabelSet],
+                      _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
+        let streams = self.streams(batch, tenant: tenant, merged: merged)
         let entryCount = streams.reduce(0) { $0 + $1.entries.count }
         guard entryCount > 0 else { return true }
-        let lineBytes = streams.reduce(0) { $0 + $1.entries.reduce(0) { $0 + $1.line.count } }
-        let json = PushEncoder().write(streams)
+        let lineBytes = streams.reduce(0) { $0 + $1.entries.reduce(0) { $0 + Int($1.lineCount) } }
+        let json = PushEncoder().write(streams, from: source)
         let body = compressor.withLock { $0.compress(json.bytes) }
         var backoff = config.minBackoff
         var attempt = 0

@@ -132,38 +132,72 @@ public struct PushEncoder {
         out.write(#"{"streams":["#)
         for (si, s) in streams.enumerated() {
             if si > 0 { out.write(44) }
-            out.write(#"{"stream":{"#)
-            var first = true
-            for l in s.labels.labels where !l.name.hasPrefix("__") {
-                if !first { out.write(44) }
-                first = false
-                appendText(l.name, to: out)
-                out.write(58)
-                appendText(l.value, to: out)
-            }
-            out.write(#"},"values":["#)
+            appendStreamHead(s.labels, to: out)
             for (ei, e) in s.entries.enumerated() {
                 if ei > 0 { out.write(44) }
-                out.write(91, 34)
-                PushEncoder.appendDecimal(e.timestamp, to: out)
-                out.write(34, 44)
-                e.line.withUnsafeBytes { PushEncoder.appendString($0, to: out) }
-                if !e.structuredMetadata.isEmpty {
-                    out.write(44, 123)
-                    for (mi, m) in e.structuredMetadata.enumerated() {
-                        if mi > 0 { out.write(44) }
-                        appendText(m.name, to: out)
-                        out.write(58)
-                        appendText(m.value, to: out)
-                    }
-                    out.write(125)
-                }
-                out.write(93)
+                e.line.withUnsafeBytes { appendEntry(e.timestamp, $0, e.structuredMetadata, to: out) }
             }
             out.write(93, 125)
         }
         out.write(93, 125)
         return out
+    }
+
+    /// A stream whose entries are references into write-ahead log records.
+    struct RefStream {
+        var labels: LabelSet
+        var entries: [RecordEntries.Ref]
+    }
+
+    /// The JSON body for streams of record references, lines copied straight from the records' bytes.
+    func write(_ streams: [RefStream], from source: RecordEntries) -> ByteWriter {
+        let out = ByteWriter(capacity: streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + Int($1.lineCount) + 40 } })
+        out.write(#"{"streams":["#)
+        for (si, s) in streams.enumerated() {
+            if si > 0 { out.write(44) }
+            appendStreamHead(s.labels, to: out)
+            for (ei, e) in s.entries.enumerated() {
+                if ei > 0 { out.write(44) }
+                source.withLine(e) { appendEntry(e.timestamp, $0, source.metadata[Int(e.metadata)], to: out) }
+            }
+            out.write(93, 125)
+        }
+        out.write(93, 125)
+        return out
+    }
+
+    /// `{"stream":{…},"values":[` — reserved `__` labels left out.
+    private func appendStreamHead(_ labels: LabelSet, to out: ByteWriter) {
+        out.write(#"{"stream":{"#)
+        var first = true
+        for l in labels.labels where !l.name.hasPrefix("__") {
+            if !first { out.write(44) }
+            first = false
+            appendText(l.name, to: out)
+            out.write(58)
+            appendText(l.value, to: out)
+        }
+        out.write(#"},"values":["#)
+    }
+
+    /// `["<ns>","<line>"]`, or with `,{metadata}` before the closing bracket.
+    @inline(__always)
+    private func appendEntry(_ timestamp: Int64, _ line: UnsafeRawBufferPointer, _ metadata: [Label], to out: ByteWriter) {
+        out.write(91, 34)
+        PushEncoder.appendDecimal(timestamp, to: out)
+        out.write(34, 44)
+        PushEncoder.appendString(line, to: out)
+        if !metadata.isEmpty {
+            out.write(44, 123)
+            for (mi, m) in metadata.enumerated() {
+                if mi > 0 { out.write(44) }
+                appendText(m.name, to: out)
+                out.write(58)
+                appendText(m.value, to: out)
+            }
+            out.write(125)
+        }
+        out.write(93)
     }
 
     private func appendText(_ text: String, to out: ByteWriter) {

@@ -65,7 +65,7 @@ enum EntryCodec {
     }
 
     /// Bounds-checked little-endian reads over a record's bytes.
-    private struct Reader {
+    struct Reader {
         let bytes: UnsafeRawBufferPointer
         var i = 0
         var remaining: Int { bytes.count - i }
@@ -85,6 +85,10 @@ enum EntryCodec {
             try need(8)
             defer { i += 8 }
             return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        }
+        mutating func skip(_ n: Int) throws(Corrupt) {
+            try need(n)
+            i += n
         }
         mutating func bytes(_ n: Int) throws(Corrupt) -> [UInt8] {
             try need(n)
