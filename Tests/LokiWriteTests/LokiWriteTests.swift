@@ -173,6 +173,21 @@ import Testing
         for r in read { _ = try EntryCodec.decode(r.payload) }
     }
 
+    @Test func cursorRecordsAreCheckedAndLegacyOnesRead() throws {
+        let dir = tempDir()
+        let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20)
+        for i in 0..<3 { try wal.append(EntryCodec.encode(entries(2, "c\(i)"))) }
+        let all = try wal.read(from: wal.start, maxBytes: Int.max)
+        try wal.saveCursor("loki", all[1].next)
+        try wal.saveCursor("loki", all[0].next)   // rewritten in place, shorter
+        #expect(wal.cursor("loki") == all[0].next)
+        #expect(try FileIO.read(dir + "/cursor-loki").count == 48, "a fixed-size record")
+        try Data("1 \(all[1].next.offset)\n".utf8).write(to: URL(fileURLWithPath: dir + "/cursor-old"))
+        #expect(wal.cursor("old") == all[1].next, "the earlier two-field form is still read")
+        try Data("1 \(all[1].next.offset) 0badc0de\n".utf8).write(to: URL(fileURLWithPath: dir + "/cursor-torn"))
+        #expect(wal.cursor("torn") == wal.start, "a damaged record means delivering again, never skipping")
+    }
+
     @Test func segmentsRollOverByAgeSoDeliveredDataIsReclaimed() throws {
         let dir = tempDir()
         let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20, maxSegmentAge: .milliseconds(50))

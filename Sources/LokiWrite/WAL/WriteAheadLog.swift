@@ -68,6 +68,8 @@ public final class WriteAheadLog: Sendable {
     /// reclaimed within about this long even at low volume (Alloy's `max_segment_age`).
     public let maxSegmentAge: Duration
     private let state = Mutex(State())
+    /// Open cursor files, by reader name.
+    private let cursorFiles = Mutex<[String: Int32]>([:])
     public let recovery: WALRecovery
 
     public init(directory: String, maxSize: Int64 = 1 << 30, segmentSize: Int64 = 64 << 20,
@@ -272,18 +274,35 @@ public final class WriteAheadLog: Sendable {
 
     private func cursorPath(_ name: String) -> String { directory + "/cursor-" + name }
 
-    /// The saved delivery position of reader `name`, or the start of the log.
+    /// The saved delivery position of reader `name`, or the start of the log (also when the record is damaged:
+    /// then everything is delivered again rather than anything skipped).
     public func cursor(_ name: String) -> WALPosition {
         guard let bytes = try? FileIO.readIfExists(cursorPath(name)) else { return start }
-        let parts = String(decoding: bytes, as: UTF8.self).split(separator: " ")
-        guard parts.count == 2, let seg = UInt32(parts[0]), let off = Int64(parts[1].filter { $0 != "\n" }) else { return start }
+        let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard parts.count == 2 || parts.count == 3, let seg = UInt32(parts[0]), let off = Int64(parts[1]) else { return start }
+        if parts.count == 3 {
+            let text = Array("\(seg) \(off)".utf8)
+            guard UInt32(parts[2], radix: 16) == crc32Of(text, 0, text.count) else { return start }
+        }
         return max(WALPosition(segment: seg, offset: off), start)
     }
 
-    /// Saves reader `name`'s delivery position (atomically).
+    /// Saves reader `name`'s delivery position: a fixed-size record (`segment offset crc32`) rewritten in place
+    /// with one `pwrite` — no temporary file and rename per delivered batch.
     public func saveCursor(_ name: String, _ p: WALPosition) throws(WALError) {
-        do { try FileIO.writeAtomically(cursorPath(name), Array("\(p.segment) \(p.offset)\n".utf8), durable: false) } catch {
-            throw WALError(kind: .io, message: error.description)
+        let text = Array("\(p.segment) \(p.offset)".utf8)
+        var record = text + Array(" \(String(crc32Of(text, 0, text.count), radix: 16))".utf8)
+        record += [UInt8](repeating: 32, count: max(0, 47 - record.count)) + [10]
+        let path = cursorPath(name)
+        try cursorFiles.withLock { (files: inout [String: Int32]) throws(WALError) in
+            var fd = files[name] ?? -1
+            if fd < 0 {
+                fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o640)
+                if fd < 0 { throw WALError(kind: .io, message: "\(path): \(String(cString: strerror(errno)))") }
+                files[name] = fd
+            }
+            let n = record.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+            if n != record.count { throw WALError(kind: .io, message: "\(path): \(String(cString: strerror(errno)))") }
         }
     }
 
@@ -291,6 +310,7 @@ public final class WriteAheadLog: Sendable {
         state.withLock { s in
             if s.fd >= 0 { fsync(s.fd); close(s.fd) }
         }
+        cursorFiles.withLock { files in for fd in files.values { close(fd) } }
     }
 }
 
