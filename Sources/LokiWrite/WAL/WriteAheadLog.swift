@@ -59,7 +59,13 @@ public final class WriteAheadLog: Sendable {
         var segments: [Segment] = []
         var fd: Int32 = -1
         var dirty = false
+        /// The most recently appended records (up to `recentLimit` bytes), served to readers without reading them
+        /// back from the file: a sender that keeps up never touches the disk for reading.
+        var recent: [(start: WALPosition, next: WALPosition, payload: [UInt8])] = []
+        var recentHead = 0
+        var recentBytes = 0
     }
+    private let recentLimit = 4 << 20
 
     public let directory: String
     public let maxSize: Int64
@@ -200,6 +206,17 @@ public final class WriteAheadLog: Sendable {
             s.segments[i].size += Int64(record.count)
             s.segments[i].validEnd = s.segments[i].size
             s.dirty = true
+            s.recent.append((at, WALPosition(segment: at.segment, offset: s.segments[i].size), payload))
+            s.recentBytes += payload.count
+            while s.recentBytes > recentLimit && s.recentHead < s.recent.count - 1 {
+                s.recentBytes -= s.recent[s.recentHead].payload.count
+                s.recent[s.recentHead].payload = []
+                s.recentHead += 1
+            }
+            if s.recentHead > 1024 && s.recentHead * 2 > s.recent.count {
+                s.recent.removeFirst(s.recentHead)
+                s.recentHead = 0
+            }
             return at
         }
     }
@@ -215,6 +232,7 @@ public final class WriteAheadLog: Sendable {
     /// Up to `maxBytes` of records from `position` on (at least one if any): each with its start and the position
     /// after it. Positions inside a deleted segment move to the next one.
     public func read(from position: WALPosition, maxBytes: Int = 4 << 20) throws(WALError) -> [(start: WALPosition, next: WALPosition, payload: [UInt8])] {
+        if let cached = state.withLock({ s in WriteAheadLog.recentRecords(s, from: position, maxBytes: maxBytes) }) { return cached }
         let segs = state.withLock { $0.segments }
         var out: [(WALPosition, WALPosition, [UInt8])] = []
         var total = 0
@@ -246,12 +264,47 @@ public final class WriteAheadLog: Sendable {
         return out
     }
 
+    /// Records from `position` on out of the in-memory tail, or nil when `position` is not in it (read the file).
+    private static func recentRecords(_ s: State, from position: WALPosition, maxBytes: Int) -> [(start: WALPosition, next: WALPosition, payload: [UInt8])]? {
+        guard s.recentHead < s.recent.count, position >= s.recent[s.recentHead].start else { return nil }
+        // The first kept record that starts at `position`, or right after a record that ends there (a reader at
+        // the end of a segment continues at the start of the next).
+        var lo = s.recentHead, hi = s.recent.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if s.recent[mid].start < position { lo = mid + 1 } else { hi = mid }
+        }
+        if lo == s.recent.count {
+            return s.recent[lo - 1].next == position ? [] : nil
+        }
+        guard s.recent[lo].start == position || (lo > s.recentHead && s.recent[lo - 1].next == position) else { return nil }
+        var out: [(start: WALPosition, next: WALPosition, payload: [UInt8])] = []
+        var total = 0
+        var i = lo
+        while i < s.recent.count && (out.isEmpty || total < maxBytes) {
+            out.append(s.recent[i])
+            total += s.recent[i].payload.count
+            i += 1
+        }
+        return out
+    }
+
+    /// Forgets the in-memory copies of records in segment `segment` and before.
+    private static func dropRecent(_ s: inout State, throughSegment segment: UInt32) {
+        while s.recentHead < s.recent.count && s.recent[s.recentHead].start.segment <= segment {
+            s.recentBytes -= s.recent[s.recentHead].payload.count
+            s.recent[s.recentHead].payload = []
+            s.recentHead += 1
+        }
+    }
+
     /// Deletes every segment that lies entirely before `position` (all readers are past it).
     public func release(before position: WALPosition) {
         state.withLock { s in
             while let first = s.segments.first, first.number < position.segment, s.segments.count > 1 {
                 unlink(WriteAheadLog.segmentPath(directory, first.number))
                 s.segments.removeFirst()
+                WriteAheadLog.dropRecent(&s, throughSegment: first.number)
             }
         }
     }
@@ -266,6 +319,7 @@ public final class WriteAheadLog: Sendable {
             guard s.segments.first?.number == first.number else { return }
             unlink(WriteAheadLog.segmentPath(directory, first.number))
             s.segments.removeFirst()
+            WriteAheadLog.dropRecent(&s, throughSegment: first.number)
         }
         return records
     }
