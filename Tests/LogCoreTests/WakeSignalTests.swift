@@ -27,7 +27,9 @@ import Testing
         try? await Task.sleep(for: .milliseconds(50))
         s.signal()
         #expect(await waiter.value == true)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // Far below the 30 s timeout; generous because the integration suites running in parallel block
+        // cooperative threads with synchronous waits and can delay this task by seconds.
+        #expect(ContinuousClock.now - start < .seconds(20))
     }
 
     @Test func cancellationEndsAWaitPromptly() async {
@@ -37,6 +39,6 @@ import Testing
         try? await Task.sleep(for: .milliseconds(50))
         waiter.cancel()
         #expect(await waiter.value == false)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(20), "not the hour-long timeout")
     }
 }
