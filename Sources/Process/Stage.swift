@@ -25,16 +25,16 @@ public protocol Stage: AnyObject {
     func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext)
     /// Emits held entries whose time has come (`force` at shutdown or pipeline rebuild).
     func flush(nowNanoseconds: Int64, force: Bool, into out: inout [ProcessEntry], _ ctx: PipelineContext)
-    /// Whether the stage may read the extracted map. Only stages that never do say false.
-    var readsExtracted: Bool { get }
-    /// Told by the pipeline whether any later stage may read the extracted map, so that a stage filling it can
-    /// skip values nobody will read.
-    func extractedReadDownstream(_ read: Bool)
+    /// The extracted keys the stage may read; nil when it may read any (the safe default).
+    var extractedKeysRead: Set<String>? { get }
+    /// Told by the pipeline which extracted keys later stages may read (nil: any), so that a stage filling the
+    /// map can skip values nobody will read.
+    func extractedKeysReadDownstream(_ keys: Set<String>?)
 }
 
 extension Stage {
-    public var readsExtracted: Bool { true }
-    public func extractedReadDownstream(_ read: Bool) {}
+    public var extractedKeysRead: Set<String>? { nil }
+    public func extractedKeysReadDownstream(_ keys: Set<String>?) {}
 }
 
 /// A stage that looks at one entry at a time and keeps no entries back.
@@ -71,8 +71,10 @@ public final class Pipeline: @unchecked Sendable {
     ///   a `stage.match`'s nested stages, whose extracted values later stages see; false for a whole `loki.process`).
     public init(_ stages: [any Stage], extractedReadAfter: Bool = true) {
         self.stages = stages
-        for (i, stage) in stages.enumerated() {
-            stage.extractedReadDownstream(extractedReadAfter || stages[(i + 1)...].contains { $0.readsExtracted })
+        var downstream: Set<String>? = extractedReadAfter ? nil : []
+        for stage in stages.reversed() {
+            stage.extractedKeysReadDownstream(downstream)
+            if let d = downstream, let mine = stage.extractedKeysRead { downstream = d.union(mine) } else { downstream = nil }
         }
     }
 

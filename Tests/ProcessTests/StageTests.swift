@@ -35,6 +35,13 @@ import Testing
         let both = Pipeline(read.pipeline.stages, extractedReadAfter: false)
         #expect(both.process([ProcessEntry(LogEntry(timestamp: 1, line: Array(lines[2].utf8), labels: LabelSet(["app": "a"])))], read.ctx)
             .first?.labels["flags"] == "F")
+        // Readers of other keys (the regex reads the line and writes `level`) do not make CRI fill its four.
+        let other = try StageHarness("stage.cri { }\nstage.regex {\n\texpression = \"(?P<level>info|error)\"\n}\nstage.labels {\n\tvalues = {level = \"\"}\n}")
+        let p = Pipeline(other.pipeline.stages, extractedReadAfter: false)
+        let got = p.process([ProcessEntry(LogEntry(timestamp: 1, line: Array("2026-11-25T10:00:01Z stdout F an error here".utf8), labels: LabelSet(["app": "a"])))], other.ctx)
+        #expect(got.first?.labels["level"] == "error")
+        #expect(got.first?.line == "an error here")
+        #expect(got.first?.x("content") == nil)
     }
 
     @Test func criPartialLimits() throws {

@@ -56,7 +56,10 @@ final class CRIStage: Stage {
     /// Whether a later stage may read `time`, `stream`, `flags` and `content`; when none does, they are not set
     /// and the message is cut out of the line in place instead of copied.
     private var extractedNeeded = true
-    func extractedReadDownstream(_ read: Bool) { extractedNeeded = read }
+    var extractedKeysRead: Set<String>? { [] }
+    func extractedKeysReadDownstream(_ keys: Set<String>?) {
+        extractedNeeded = keys.map { !$0.isDisjoint(with: ["time", "stream", "flags", "content"]) } ?? true
+    }
 
     func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext) {
         var input = entries

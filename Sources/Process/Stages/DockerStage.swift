@@ -3,7 +3,7 @@ import LogCore
 /// `stage.docker`: parses Docker's json-file lines (`{"log":…,"stream":…,"time":…}`): the line becomes `log`
 /// (its trailing newline kept), label `stream` is set, the timestamp comes from `time`.
 final class DockerStage: EntryStage {
-    var readsExtracted: Bool { false }
+    var extractedKeysRead: Set<String>? { [] }
     init(_ a: inout some StageArguments) {}
 
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {

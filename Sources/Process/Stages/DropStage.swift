@@ -5,6 +5,7 @@ import Relabel
 /// `older_than`, `longer_than`), counting them under `drop_counter_reason`.
 final class DropStage: EntryStage {
     let sources: [String]
+    var extractedKeysRead: Set<String>? { Set(sources) }
     let separator: String
     let expression: RE2?
     let value: String?

@@ -5,6 +5,7 @@ import Relabel
 final class LabelsStage: EntryStage {
     let values: [(String, String)]
     let fromMetadata: Bool
+    var extractedKeysRead: Set<String>? { fromMetadata ? [] : Set(values.map(\.1)) }
 
     init(_ a: inout some StageArguments) {
         if !a.has("values") { a.error("missing required attribute \"values\"", attribute: nil) }
@@ -70,7 +71,7 @@ final class LabelsStage: EntryStage {
 
 /// `stage.static_labels`: sets fixed labels (entries with an empty value are ignored).
 final class StaticLabelsStage: EntryStage {
-    var readsExtracted: Bool { false }
+    var extractedKeysRead: Set<String>? { [] }
     let values: [(String, String)]
     init(_ a: inout some StageArguments) {
         if !a.has("values") { a.error("missing required attribute \"values\"", attribute: nil) }
@@ -84,7 +85,7 @@ final class StaticLabelsStage: EntryStage {
 
 /// `stage.label_drop`: removes the listed labels.
 final class LabelDropStage: EntryStage {
-    var readsExtracted: Bool { false }
+    var extractedKeysRead: Set<String>? { [] }
     let names: [String]
     init(_ a: inout some StageArguments) {
         names = a.strings("values") ?? []
@@ -98,7 +99,7 @@ final class LabelDropStage: EntryStage {
 
 /// `stage.label_keep`: removes every label not listed.
 final class LabelKeepStage: EntryStage {
-    var readsExtracted: Bool { false }
+    var extractedKeysRead: Set<String>? { [] }
     let names: Set<String>
     init(_ a: inout some StageArguments) {
         names = Set(a.strings("values") ?? [])
@@ -156,7 +157,7 @@ final class StructuredMetadataStage: EntryStage {
 
 /// `stage.structured_metadata_drop`: removes the listed structured-metadata entries.
 final class StructuredMetadataDropStage: EntryStage {
-    var readsExtracted: Bool { false }
+    var extractedKeysRead: Set<String>? { [] }
     let names: Set<String>
     init(_ a: inout some StageArguments) {
         names = Set(a.strings("values") ?? [])

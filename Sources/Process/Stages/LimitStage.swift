@@ -3,7 +3,7 @@ import LogCore
 /// `stage.limit`: a token bucket (`rate` per second, `burst`); with `drop = true` entries over the limit are
 /// dropped (optionally one bucket per value of `by_label_name`), otherwise the stage waits for tokens.
 final class LimitStage: Stage {
-    var readsExtracted: Bool { false }
+    var extractedKeysRead: Set<String>? { [] }
     let rate: Double
     let burst: Double
     let drop: Bool

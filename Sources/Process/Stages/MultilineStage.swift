@@ -4,7 +4,7 @@ import Relabel
 /// `stage.multiline`: joins a line matching `firstline` with the lines that follow it (per label set) into one
 /// entry, emitted when the next first line arrives, at `max_lines`, or after `max_wait_time` without a line.
 final class MultilineStage: Stage {
-    var readsExtracted: Bool { false }
+    var extractedKeysRead: Set<String>? { [] }
     let firstline: RE2?
     let maxLines: Int
     let maxWait: Int64

@@ -8,6 +8,7 @@ final class RegexStage: EntryStage {
     let source: String?
     let labelsFromGroups: Bool
     private let named: [(Int, String)]
+    var extractedKeysRead: Set<String>? { source.map { [$0] } ?? [] }
 
     init(_ a: inout some StageArguments) {
         let pattern = a.requiredString("expression")

@@ -3,7 +3,7 @@ import Relabel
 
 /// `stage.decolorize`: removes ANSI escape sequences (colours, cursor movement) from the line.
 final class DecolorizeStage: EntryStage {
-    var readsExtracted: Bool { false }
+    var extractedKeysRead: Set<String>? { [] }
     init(_ a: inout some StageArguments) {}
 
     static func strip(_ b: [UInt8]) -> [UInt8] {
@@ -55,7 +55,7 @@ final class DecolorizeStage: EntryStage {
 
 /// `stage.sampling`: keeps each entry with probability `rate`.
 final class SamplingStage: EntryStage {
-    var readsExtracted: Bool { false }
+    var extractedKeysRead: Set<String>? { [] }
     let rate: Double
     let reason: String
     init(_ a: inout some StageArguments) {
