@@ -128,19 +128,11 @@ public struct PushEncoder {
 
     /// The JSON body for `streams`, in a writer the caller compresses from without another copy.
     func write(_ streams: [Stream]) -> ByteWriter {
-        let out = ByteWriter(capacity: streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + $1.line.count + 40 } })
-        out.write(#"{"streams":["#)
-        for (si, s) in streams.enumerated() {
-            if si > 0 { out.write(44) }
-            appendStreamHead(s.labels, to: out)
-            for (ei, e) in s.entries.enumerated() {
-                if ei > 0 { out.write(44) }
-                e.line.withUnsafeBytes { appendEntry(e.timestamp, $0, e.structuredMetadata, to: out) }
-            }
-            out.write(93, 125)
+        writeBody(streams, capacity: streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + $1.line.count + 40 } },
+                  labels: \.labels, count: \.entries.count) { s, i, out in
+            let e = s.entries[i]
+            e.line.withUnsafeBytes { appendEntry(e.timestamp, $0, e.structuredMetadata, to: out) }
         }
-        out.write(93, 125)
-        return out
     }
 
     /// A stream whose entries are references into write-ahead log records.
@@ -151,14 +143,25 @@ public struct PushEncoder {
 
     /// The JSON body for streams of record references, lines copied straight from the records' bytes.
     func write(_ streams: [RefStream], from source: RecordEntries) -> ByteWriter {
-        let out = ByteWriter(capacity: streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + Int($1.lineCount) + 40 } })
+        writeBody(streams, capacity: streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + Int($1.lineCount) + 40 } },
+                  labels: \.labels, count: \.entries.count) { s, i, out in
+            let e = s.entries[i]
+            source.withLine(e) { appendEntry(e.timestamp, $0, source.metadata[Int(e.metadata)], to: out) }
+        }
+    }
+
+    /// `{"streams":[{"stream":{…},"values":[…]},…]}` for any stream type; `entry` writes one entry's array.
+    @inline(__always)
+    private func writeBody<S>(_ streams: [S], capacity: Int, labels: (S) -> LabelSet, count: (S) -> Int,
+                              entry: (S, Int, ByteWriter) -> Void) -> ByteWriter {
+        let out = ByteWriter(capacity: capacity)
         out.write(#"{"streams":["#)
         for (si, s) in streams.enumerated() {
             if si > 0 { out.write(44) }
-            appendStreamHead(s.labels, to: out)
-            for (ei, e) in s.entries.enumerated() {
+            appendStreamHead(labels(s), to: out)
+            for ei in 0..<count(s) {
                 if ei > 0 { out.write(44) }
-                source.withLine(e) { appendEntry(e.timestamp, $0, source.metadata[Int(e.metadata)], to: out) }
+                entry(s, ei, out)
             }
             out.write(93, 125)
         }

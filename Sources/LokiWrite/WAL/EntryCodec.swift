@@ -31,37 +31,15 @@ enum EntryCodec {
         return out
     }
 
+    /// The entries of one record, each with its own copy of its line (the sender reads records through
+    /// ``RecordEntries`` instead, without copies).
     static func decode(_ payload: [UInt8]) throws(Corrupt) -> [LogEntry] {
-        var result: Result<[LogEntry], Corrupt> = .failure(Corrupt())
-        payload.withUnsafeBytes { raw in
-            var reader = Reader(bytes: raw)
-            do throws(Corrupt) { result = .success(try decode(&reader)) } catch { result = .failure(error) }
+        var record = RecordEntries()
+        try record.add(payload)
+        return record.entries.map { e in
+            LogEntry(timestamp: e.timestamp, line: Array(payload[Int(e.lineStart)..<Int(e.lineStart + e.lineCount)]),
+                     labels: record.labelSets[Int(e.labels)], structuredMetadata: record.metadata[Int(e.metadata)])
         }
-        return try result.get()
-    }
-
-    private static func decode(_ r: inout Reader) throws(Corrupt) -> [LogEntry] {
-        let count = try r.u32()
-        var entries: [LogEntry] = []
-        entries.reserveCapacity(min(count, r.remaining / 15))
-        var previous: LabelSet? = nil
-        for _ in 0..<count {
-            let ts = Int64(bitPattern: try r.u64())
-            let labels: LabelSet
-            if try r.peek16() == sameLabels {
-                _ = try r.u16()
-                guard let p = previous else { throw Corrupt() }
-                labels = p
-            } else {
-                labels = LabelSet(try r.pairs())
-                previous = labels
-            }
-            let line = try r.bytes(try r.u32())
-            let metadata = try r.pairs()
-            entries.append(LogEntry(timestamp: ts, line: line, labels: labels, structuredMetadata: metadata))
-        }
-        guard r.remaining == 0 else { throw Corrupt() }
-        return entries
     }
 
     /// Bounds-checked little-endian reads over a record's bytes.
@@ -89,11 +67,6 @@ enum EntryCodec {
         mutating func skip(_ n: Int) throws(Corrupt) {
             try need(n)
             i += n
-        }
-        mutating func bytes(_ n: Int) throws(Corrupt) -> [UInt8] {
-            try need(n)
-            defer { i += n }
-            return [UInt8](UnsafeRawBufferPointer(rebasing: bytes[i..<i + n]))
         }
         mutating func string(_ n: Int) throws(Corrupt) -> String {
             try need(n)
