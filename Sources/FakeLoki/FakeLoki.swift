@@ -214,7 +214,7 @@ public final class FakeLoki: @unchecked Sendable {
                     c.writeAndFlush(me.value.wrapOutboundOut(.end(nil)), promise: nil)
                 }
                 if delay > .zero {
-                    context.eventLoop.scheduleTask(in: .nanoseconds(Int64(delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)) { respond() }
+                    context.eventLoop.scheduleTask(in: .nanoseconds(delay.nanoseconds)) { respond() }
                 } else {
                     respond()
                 }

@@ -142,11 +142,3 @@ public struct TLSSettings: Sendable, Equatable {
         return c
     }
 }
-
-extension Duration {
-    /// The duration in whole nanoseconds.
-    public var nanoseconds: Int64 {
-        let c = components
-        return c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
-    }
-}

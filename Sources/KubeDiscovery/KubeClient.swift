@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPClientSupport
+import LogCore
 import NIOCore
 import NIOHTTP1
 

@@ -59,3 +59,11 @@ public enum WallClock {
         return era * 146097 + doe - 719468
     }
 }
+
+extension Duration {
+    /// The duration in whole nanoseconds (for APIs that take an integer count: NIO, AsyncHTTPClient).
+    public var nanoseconds: Int64 {
+        let c = components
+        return c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
+    }
+}

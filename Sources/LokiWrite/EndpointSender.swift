@@ -269,8 +269,7 @@ final class EndpointSender: Sendable {
                 }
                 var timeout = config.remoteTimeout
                 if let d = deadline() { timeout = max(.milliseconds(10), min(timeout, d - ContinuousClock.now)) }
-                let ns = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-                let response = try await client.execute(request, timeout: .nanoseconds(ns))
+                let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
                 status = Int(response.status.code)
                 if let ra = response.headers.first(name: "Retry-After"), let s = Int(ra.trimmingCharacters(in: " ")) { retryAfter = .seconds(s) }
                 let bodyBuffer = try await response.body.collect(upTo: 1 << 20)
