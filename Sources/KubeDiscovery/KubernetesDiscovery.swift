@@ -52,11 +52,14 @@ public final class KubernetesDiscovery: Sendable {
         var podTargets: [String: [Target]] = [:]
         var nodeTargets: [String: Target] = [:]
         var dirty = false
-        var listedOnce: Set<String> = []
+        /// Whether the node informer has delivered its first list (until then no pod is filtered by its node).
+        var nodesListed = false
         var names = Targets.Names()
     }
 
     public let config: DiscoveryConfig
+    /// Whether a node selector restricts the watched nodes (pods on other nodes then get no targets).
+    private let filtersNodes: Bool
     private let logger: Logger
     private let publish: @Sendable ([Target]) -> Void
     private let state = Mutex(State())
@@ -65,6 +68,7 @@ public final class KubernetesDiscovery: Sendable {
     /// - Parameter publish: receives the complete target list after each (coalesced) change.
     public init(config: DiscoveryConfig, logger: Logger, publish: @escaping @Sendable ([Target]) -> Void) {
         self.config = config
+        filtersNodes = config.selectors.last { $0.role == "node" }.map { $0.label != nil || $0.field != nil } ?? false
         self.logger = logger
         self.publish = publish
     }
@@ -191,9 +195,7 @@ public final class KubernetesDiscovery: Sendable {
     }
 
     private func podTargets(_ p: Pod, _ s: inout State) -> [Target] {
-        if config.attachNode, let nodeSelector = config.selectors.last(where: { $0.role == "node" }),
-           nodeSelector.label != nil || nodeSelector.field != nil,
-           let nodeName = p.spec?.nodeName, s.nodes[nodeName] == nil, s.listedOnce.contains("node") {
+        if config.attachNode, filtersNodes, s.nodesListed, let nodeName = p.spec?.nodeName, s.nodes[nodeName] == nil {
             // Pods on nodes the node selector filtered out get no targets (as in Alloy).
             return []
         }
@@ -204,15 +206,14 @@ public final class KubernetesDiscovery: Sendable {
 
     func applyNode(_ update: InformerUpdate<Node>) {
         state.withLock { s in
-            var touched: Set<String> = []
+            // Nodes whose pods need new targets; nil: every pod.
+            var touched: Set<String>? = nil
             switch update {
             case .replaced(let nodes):
                 s.nodes = Dictionary(nodes.map { ($0.metadata.name ?? "", $0) }, uniquingKeysWith: { _, b in b })
                 s.nodeTargets = [:]
                 for n in nodes { s.nodeTargets[n.key] = Targets.node(n, names: &s.names) }
-                touched = Set(s.nodes.keys)
-                s.listedOnce.insert("node")
-                if config.attachNode { for (key, p) in s.pods { s.podTargets[key] = podTargets(p, &s) } }
+                s.nodesListed = true
             case .upserted(let n):
                 s.nodes[n.metadata.name ?? ""] = n
                 s.nodeTargets[n.key] = Targets.node(n, names: &s.names)
@@ -222,8 +223,8 @@ public final class KubernetesDiscovery: Sendable {
                 s.nodeTargets[n.key] = nil
                 touched = [n.metadata.name ?? ""]
             }
-            if config.attachNode, case .replaced = update {} else if config.attachNode {
-                for (key, p) in s.pods where touched.contains(p.spec?.nodeName ?? "") { s.podTargets[key] = podTargets(p, &s) }
+            if config.attachNode {
+                for (key, p) in s.pods where touched?.contains(p.spec?.nodeName ?? "") ?? true { s.podTargets[key] = podTargets(p, &s) }
             }
             markChanged(&s)
         }
@@ -231,11 +232,11 @@ public final class KubernetesDiscovery: Sendable {
 
     func applyNamespace(_ update: InformerUpdate<Namespace>) {
         state.withLock { s in
-            var touched: Set<String> = []
+            // Namespaces whose pods need new targets; nil: every pod.
+            var touched: Set<String>? = nil
             switch update {
             case .replaced(let list):
                 s.namespaces = Dictionary(list.map { ($0.metadata.name ?? "", $0) }, uniquingKeysWith: { _, b in b })
-                touched = Set(s.pods.values.compactMap(\.metadata.namespace))
             case .upserted(let n):
                 s.namespaces[n.metadata.name ?? ""] = n
                 touched = [n.metadata.name ?? ""]
@@ -243,7 +244,7 @@ public final class KubernetesDiscovery: Sendable {
                 s.namespaces[n.metadata.name ?? ""] = nil
                 touched = [n.metadata.name ?? ""]
             }
-            for (key, p) in s.pods where touched.contains(p.metadata.namespace ?? "") { s.podTargets[key] = podTargets(p, &s) }
+            for (key, p) in s.pods where touched?.contains(p.metadata.namespace ?? "") ?? true { s.podTargets[key] = podTargets(p, &s) }
             markChanged(&s)
         }
     }

@@ -7,10 +7,15 @@ public enum Targets {
     /// Meta label names built from Kubernetes keys (`__meta_kubernetes_pod_label_<k>` …), made once per distinct
     /// key and shared by every target that carries them: 5,000 pods with the same 20 label keys hold 20 names.
     public struct Names {
-        private var cache: [String: String] = [:]
+        private struct Key: Hashable {
+            var prefix: String
+            var kind: String
+            var key: String
+        }
+        private var cache: [Key: String] = [:]
         public init() {}
         mutating func name(_ prefix: String, _ kind: String, _ key: String) -> String {
-            let lookup = prefix + kind + key
+            let lookup = Key(prefix: prefix, kind: kind, key: key)
             if let n = cache[lookup] { return n }
             let n = prefix + kind + sanitize(key)
             cache[lookup] = n
