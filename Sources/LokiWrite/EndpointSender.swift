@@ -40,7 +40,7 @@ final class EndpointSender: Sendable {
         self.host = EndpointSender.host(of: config.url)
         self.compressor = Mutex(GzipCompressor(level: config.gzipLevel))
         self.httpConfig = try config.client.clientConfiguration(readTimeout: config.remoteTimeout)
-        cursor = Mutex(wal.cursor(EndpointSender.safeName(config.name)))
+        cursor = Mutex(wal.cursor(cursorName))
     }
 
     static func safeName(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) }

@@ -49,13 +49,10 @@ public final class LokiWriter: LogsReceiver {
             } catch where error.kind == .full {
                 if config.onFull == .dropOldest {
                     let dropped = wal.dropOldestSegment()
-                    var entries = 0, bytes = 0
-                    for p in dropped {
-                        if let e = try? EntryCodec.decode(p) {
-                            entries += e.count
-                            bytes += e.reduce(0) { $0 + $1.line.count }
-                        }
-                    }
+                    var records = RecordEntries()
+                    for p in dropped { try? records.add(p) }
+                    let entries = records.entries.count
+                    let bytes = records.entries.reduce(0) { $0 + Int($1.lineCount) }
                     metrics.dropped(host: "", tenant: "", reason: "wal_full_drop_oldest", entries: entries, bytes: bytes)
                     logger.warning("write-ahead log full: dropped its oldest segment", metadata: ["entries": "\(entries)"])
                     if !dropped.isEmpty { continue }
