@@ -208,11 +208,7 @@ public final class WriteAheadLog: Sendable {
             s.dirty = true
             s.recent.append((at, WALPosition(segment: at.segment, offset: s.segments[i].size), payload))
             s.recentBytes += payload.count
-            while s.recentBytes > recentLimit && s.recentHead < s.recent.count - 1 {
-                s.recentBytes -= s.recent[s.recentHead].payload.count
-                s.recent[s.recentHead].payload = []
-                s.recentHead += 1
-            }
+            while s.recentBytes > recentLimit && s.recentHead < s.recent.count - 1 { WriteAheadLog.forgetOldestRecent(&s) }
             if s.recentHead > 1024 && s.recentHead * 2 > s.recent.count {
                 s.recent.removeFirst(s.recentHead)
                 s.recentHead = 0
@@ -291,11 +287,14 @@ public final class WriteAheadLog: Sendable {
 
     /// Forgets the in-memory copies of records in segment `segment` and before.
     private static func dropRecent(_ s: inout State, throughSegment segment: UInt32) {
-        while s.recentHead < s.recent.count && s.recent[s.recentHead].start.segment <= segment {
-            s.recentBytes -= s.recent[s.recentHead].payload.count
-            s.recent[s.recentHead].payload = []
-            s.recentHead += 1
-        }
+        while s.recentHead < s.recent.count && s.recent[s.recentHead].start.segment <= segment { forgetOldestRecent(&s) }
+    }
+
+    /// Releases the oldest in-memory record (its slot is reclaimed when the array is compacted on append).
+    private static func forgetOldestRecent(_ s: inout State) {
+        s.recentBytes -= s.recent[s.recentHead].payload.count
+        s.recent[s.recentHead].payload = []
+        s.recentHead += 1
     }
 
     /// Deletes every segment that lies entirely before `position` (all readers are past it).
