@@ -52,14 +52,15 @@ public final class DiscoveryKubernetes: TypedComponent {
 
     private let options: ComponentOptions
     private let logger: Logger
-    private let state: Mutex<(config: DiscoveryConfig, discovery: KubernetesDiscovery?, task: Task<Void, Never>?, targets: [[String: String]])>
+    private let state: Mutex<(config: DiscoveryConfig, targets: [[String: String]])>
+    private let watcher = InnerTask()
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
         var l = Logger(label: "tributary")
         l[metadataKey: "component"] = "\(options.id)"
         logger = l
-        state = Mutex((arguments.config, nil, nil, []))
+        state = Mutex((arguments.config, []))
     }
 
     public var exports: [String: Value] { ["targets": targetsValue(state.withLock { $0.targets })] }
@@ -70,23 +71,17 @@ public final class DiscoveryKubernetes: TypedComponent {
             self.state.withLock { $0.targets = targets }
             self.options.onStateChange(["targets": targetsValue(targets)])
         }
-        let task = Task { await discovery.run() }
-        state.withLock { $0.discovery = discovery; $0.task = task }
+        watcher.start { await discovery.run() }
     }
 
     public func run() async {
         start(state.withLock { $0.config })
-        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-        let task = state.withLock { $0.task }
-        task?.cancel()
-        await task?.value
+        await watcher.parkThenStop()
     }
 
     public func update(arguments: Arguments) async throws {
-        let (old, task) = state.withLock { ($0.config, $0.task) }
-        guard old != arguments.config else { return }
-        task?.cancel()
-        await task?.value
+        guard state.withLock({ $0.config }) != arguments.config else { return }
+        await watcher.stop()
         state.withLock { $0.config = arguments.config }
         start(arguments.config)
     }

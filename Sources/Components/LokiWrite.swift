@@ -77,41 +77,35 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
 
     private let options: ComponentOptions
     private let logger: Logger
-    private let state: Mutex<(writer: LokiWriter, task: Task<Void, Never>?)>
+    private let writer: Mutex<LokiWriter>
+    private let delivery = InnerTask()
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
         var l = Logger(label: "tributary")
         l[metadataKey: "component"] = "\(options.id)"
         logger = l
-        let writer = try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: l)
-        state = Mutex((writer, nil))
+        writer = Mutex(try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: l))
     }
 
     public var exports: [String: Value] { ["receiver": ReceiverCapsule(ownerID: options.id, receiver: self).value] }
 
     public func receive(_ batch: EntryBatch) async {
-        let writer = state.withLock { $0.writer }
-        await writer.receive(batch)
+        let current = writer.withLock { $0 }
+        await current.receive(batch)
     }
 
     public func run() async {
-        let writer = state.withLock { $0.writer }
-        let t = Task { await writer.run() }
-        state.withLock { $0.task = t }
-        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-        let current = state.withLock { $0.task }
-        current?.cancel()
-        await current?.value
+        let current = writer.withLock { $0 }
+        delivery.start { await current.run() }
+        await delivery.parkThenStop()
     }
 
     public func update(arguments: Arguments) async throws {
-        let (oldWriter, oldTask) = state.withLock { ($0.writer, $0.task) }
-        guard oldWriter.config != arguments.config else { return }
-        oldTask?.cancel()
-        await oldTask?.value
-        let writer = try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: logger)
-        let t = Task { await writer.run() }
-        state.withLock { $0 = (writer, t) }
+        guard writer.withLock({ $0.config }) != arguments.config else { return }
+        await delivery.stop()
+        let fresh = try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: logger)
+        writer.withLock { $0 = fresh }
+        delivery.start { await fresh.run() }
     }
 }
