@@ -85,7 +85,7 @@ let package = Package(
         ]),
         .executableTarget(name: "fake-loki", dependencies: ["FakeLoki"]),
         .executableTarget(name: "DiscoveryBenchmark", dependencies: [
-            "KubeDiscovery", "FakeKubeAPI", "HTTPClientSupport", "TestTLS",
+            "KubeDiscovery", "LogCore", "FakeKubeAPI", "HTTPClientSupport", "TestTLS",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: optimize),
         // A throw-away CA and server certificate (openssl) for the TLS tests and benchmarks.
@@ -126,7 +126,7 @@ let package = Package(
         // End-to-end benchmark: the real binary shipping to a local Loki-compatible receiver.
         .executableTarget(name: "ShipBenchmark", dependencies: ["FakeLoki"]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components", "LogCore"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
         .testTarget(name: "LogCoreTests", dependencies: ["LogCore"]),
         .testTarget(name: "LokiWriteTests", dependencies: [
@@ -137,7 +137,7 @@ let package = Package(
         ]),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "LogCore"]),
         .testTarget(name: "ProcessTests", dependencies: ["Process", "Relabel", "LogCore", "Components", "Runtime", "Syntax"]),
-        .testTarget(name: "KubeDiscoveryTests", dependencies: ["KubeDiscovery", "FakeKubeAPI", "TestTLS", "HTTPClientSupport", "Components", "Runtime", "Syntax"],
+        .testTarget(name: "KubeDiscoveryTests", dependencies: ["KubeDiscovery", "LogCore", "FakeKubeAPI", "TestTLS", "HTTPClientSupport", "Components", "Runtime", "Syntax"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI", "TestTLS"]),
     ],

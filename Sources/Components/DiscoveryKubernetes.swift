@@ -1,6 +1,7 @@
 import HTTPClientSupport
 import KubeDiscovery
 import Logging
+import LogCore
 import Runtime
 import Synchronization
 
@@ -52,7 +53,7 @@ public final class DiscoveryKubernetes: TypedComponent {
 
     private let options: ComponentOptions
     private let logger: Logger
-    private let state: Mutex<(config: DiscoveryConfig, targets: [[String: String]])>
+    private let state: Mutex<(config: DiscoveryConfig, targets: [LabelSet])>
     private let watcher = InnerTask()
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
@@ -63,13 +64,13 @@ public final class DiscoveryKubernetes: TypedComponent {
         state = Mutex((arguments.config, []))
     }
 
-    public var exports: [String: Value] { ["targets": targetsValue(state.withLock { $0.targets })] }
+    public var exports: [String: Value] { ["targets": TargetList(state.withLock { $0.targets }).value] }
 
     private func start(_ config: DiscoveryConfig) {
         let discovery = KubernetesDiscovery(config: config, logger: logger) { [weak self] targets in
             guard let self else { return }
             self.state.withLock { $0.targets = targets }
-            self.options.onStateChange(["targets": targetsValue(targets)])
+            self.options.onStateChange(["targets": TargetList(targets).value])
         }
         watcher.start { await discovery.run() }
     }

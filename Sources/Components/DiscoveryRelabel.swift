@@ -7,7 +7,7 @@ import Synchronization
 /// and the rules as `rules`. Recomputed whenever its arguments change.
 public final class DiscoveryRelabel: TypedComponent {
     public struct Arguments: ComponentArguments {
-        var targets: [[String: String]]
+        var targets: TargetList
         var rules: [RelabelRule]
         public init(_ d: inout BodyDecoder) {
             targets = d.required("targets")
@@ -23,12 +23,12 @@ public final class DiscoveryRelabel: TypedComponent {
         current = Mutex(DiscoveryRelabel.exports(arguments, id: options.id))
     }
 
-    static func relabel(_ targets: [[String: String]], _ rules: [RelabelRule]) -> [[String: String]] {
-        targets.compactMap { t in Relabeler.apply(rules, to: LabelSet(t), utf8Names: true)?.dictionary }
+    static func relabel(_ targets: TargetList, _ rules: [RelabelRule]) -> TargetList {
+        TargetList(targets.targets.compactMap { Relabeler.apply(rules, to: $0, utf8Names: true) })
     }
 
     static func exports(_ a: Arguments, id: String) -> [String: Value] {
-        ["output": targetsValue(relabel(a.targets, a.rules)), "rules": .capsule(RulesCapsule(ownerID: id, rules: a.rules))]
+        ["output": relabel(a.targets, a.rules).value, "rules": .capsule(RulesCapsule(ownerID: id, rules: a.rules))]
     }
 
     public var exports: [String: Value] { current.withLock { $0 } }

@@ -7,7 +7,7 @@ import Synchronization
 /// arguments change) and exports one target per matching file.
 public final class LocalFileMatch: TypedComponent {
     public struct Arguments: ComponentArguments {
-        var pathTargets: [[String: String]]
+        var pathTargets: TargetList
         var syncPeriod: AlloyDuration
         var ignoreOlderThan: AlloyDuration
 
@@ -16,24 +16,23 @@ public final class LocalFileMatch: TypedComponent {
             syncPeriod = d.attribute("sync_period", default: .seconds(10))
             ignoreOlderThan = d.attribute("ignore_older_than", default: .zero)
             if syncPeriod.nanoseconds <= 0 { d.error("sync_period must be greater than 0", attribute: "sync_period") }
-            for (i, t) in pathTargets.enumerated() where (t["__path__"] ?? "").isEmpty {
+            for (i, t) in pathTargets.targets.enumerated() where t["__path__"] == nil {
                 d.error("path_targets[\(i)] has no __path__ label", attribute: "path_targets")
             }
         }
     }
 
     private let options: ComponentOptions
-    private let state: Mutex<(arguments: Arguments, targets: [[String: String]])>
+    private let state: Mutex<(arguments: Arguments, targets: TargetList)>
     private let wake = WakeSignal()
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
-        let initial = FileMatch.resolve(arguments.pathTargets, ignoreOlderThan: arguments.ignoreOlderThan.nanoseconds,
-                                        nowNanoseconds: WallClock.nowNanoseconds())
+        let initial = LocalFileMatch.resolve(arguments)
         state = Mutex((arguments, initial))
     }
 
-    public var exports: [String: Value] { ["targets": targetsValue(state.withLock { $0.targets })] }
+    public var exports: [String: Value] { ["targets": state.withLock { $0.targets }.value] }
 
     public func run() async {
         while !Task.isCancelled {
@@ -41,11 +40,15 @@ public final class LocalFileMatch: TypedComponent {
             await wake.wait(timeout: period.swiftDuration)
             if Task.isCancelled { break }
             let args = state.withLock { $0.arguments }
-            let targets = FileMatch.resolve(args.pathTargets, ignoreOlderThan: args.ignoreOlderThan.nanoseconds,
-                                            nowNanoseconds: WallClock.nowNanoseconds())
+            let targets = LocalFileMatch.resolve(args)
             state.withLock { $0.targets = targets }
-            options.onStateChange(["targets": targetsValue(targets)])
+            options.onStateChange(["targets": targets.value])
         }
+    }
+
+    static func resolve(_ a: Arguments) -> TargetList {
+        TargetList(FileMatch.resolve(a.pathTargets.targets, ignoreOlderThan: a.ignoreOlderThan.nanoseconds,
+                                     nowNanoseconds: WallClock.nowNanoseconds()))
     }
 
     public func update(arguments: Arguments) async throws {

@@ -9,7 +9,7 @@ import Synchronization
 /// lines that every receiver acknowledged. See `FileSource` for rotation, truncation and encoding handling.
 public final class LokiSourceFile: TypedComponent {
     public struct Arguments: ComponentArguments {
-        var targets: [[String: String]]
+        var targets: TargetList
         var forwardTo: [ReceiverRef]
         var legacyPositionsFile: String
         var tailer = TailerConfig()
@@ -122,7 +122,7 @@ public final class LokiSourceFile: TypedComponent {
     /// The files the current arguments ask for.
     private func reconcile() {
         let args = state.withLock { $0 }
-        var targets = args.targets
+        var targets = args.targets.targets
         if args.fileMatchEnabled {
             let now = WallClock.nowNanoseconds()
             let active = Set(group.activeTargets.map(\.path))
@@ -135,7 +135,7 @@ public final class LokiSourceFile: TypedComponent {
         var out: [FileTailerGroup.Target] = []
         for t in targets {
             guard let path = t["__path__"], !path.isEmpty else { continue }
-            var labels = LabelSet(t).withoutReserved
+            var labels = t.withoutReserved
             labels["filename"] = nil
             out.append(FileTailerGroup.Target(path: path, labels: labels))
         }

@@ -12,6 +12,7 @@ import Foundation
 import TestTLS
 import HTTPClientSupport
 import KubeDiscovery
+import LogCore
 import Logging
 import Synchronization
 
@@ -65,8 +66,8 @@ func pod(_ i: Int, generation: Int = 0) -> [String: Any] {
 
 /// Records each publication with its time.
 final class Publications: Sendable {
-    let state = Mutex<(count: Int, last: [[String: String]], at: ContinuousClock.Instant)>((0, [], .now))
-    func record(_ t: [[String: String]]) { state.withLock { $0 = ($0.count + 1, t, .now) } }
+    let state = Mutex<(count: Int, last: [LabelSet], at: ContinuousClock.Instant)>((0, [], .now))
+    func record(_ t: [LabelSet]) { state.withLock { $0 = ($0.count + 1, t, .now) } }
 }
 
 /// `VmRSS` and `VmHWM` of a process, in MiB.
@@ -148,7 +149,7 @@ enum DiscoveryBench {
         let heapAfter = liveBytes()
 
         /// Applies one change through the API and waits for the publication that reflects it.
-        func timed(_ change: () -> Void, until done: ([[String: String]]) -> Bool) async throws -> Duration {
+        func timed(_ change: () -> Void, until done: ([LabelSet]) -> Bool) async throws -> Duration {
             var seen = publications.state.withLock { $0.count }
             let t0 = ContinuousClock.now
             change()

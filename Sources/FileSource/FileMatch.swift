@@ -1,3 +1,4 @@
+import LogCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,9 +9,9 @@ public enum FileMatch {
     /// One target per matched file, with `__path__` replaced by the absolute path of the match.
     /// - Parameters:
     ///   - ignoreOlderThan: nanoseconds; 0 disables the modification-time filter.
-    public static func resolve(_ targets: [[String: String]], ignoreOlderThan: Int64 = 0,
-                               nowNanoseconds: Int64) -> [[String: String]] {
-        var out: [[String: String]] = []
+    public static func resolve(_ targets: [LabelSet], ignoreOlderThan: Int64 = 0,
+                               nowNanoseconds: Int64) -> [LabelSet] {
+        var out: [LabelSet] = []
         let cwd = currentDirectory()
         for target in targets {
             guard let pattern = target["__path__"], !pattern.isEmpty else { continue }

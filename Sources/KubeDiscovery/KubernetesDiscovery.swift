@@ -42,7 +42,8 @@ public struct DiscoveryConfig: Sendable, Equatable {
 
 /// Lists and watches pods (or nodes) and publishes their targets whenever they change, coalescing bursts.
 public final class KubernetesDiscovery: Sendable {
-    public typealias Target = Targets.Target
+    /// A published target: sorted labels, the compact form shared with every component that receives it.
+    public typealias Target = LabelSet
 
     private struct State {
         var pods: [String: Pod] = [:]
@@ -201,7 +202,7 @@ public final class KubernetesDiscovery: Sendable {
         }
         let node = config.attachNode ? p.spec?.nodeName.flatMap { s.nodes[$0] } : nil
         let namespace = config.attachNamespace ? p.metadata.namespace.flatMap { s.namespaces[$0] } : nil
-        return Targets.pod(p, node: node, namespace: namespace, names: &s.names)
+        return Targets.pod(p, node: node, namespace: namespace, names: &s.names).map { LabelSet($0) }
     }
 
     func applyNode(_ update: InformerUpdate<Node>) {
@@ -212,11 +213,11 @@ public final class KubernetesDiscovery: Sendable {
             case .replaced(let nodes):
                 s.nodes = Dictionary(nodes.map { ($0.metadata.name ?? "", $0) }, uniquingKeysWith: { _, b in b })
                 s.nodeTargets = [:]
-                for n in nodes { s.nodeTargets[n.key] = Targets.node(n, names: &s.names) }
+                for n in nodes { s.nodeTargets[n.key] = Targets.node(n, names: &s.names).map { LabelSet($0) } }
                 s.nodesListed = true
             case .upserted(let n):
                 s.nodes[n.metadata.name ?? ""] = n
-                s.nodeTargets[n.key] = Targets.node(n, names: &s.names)
+                s.nodeTargets[n.key] = Targets.node(n, names: &s.names).map { LabelSet($0) }
                 touched = [n.metadata.name ?? ""]
             case .deleted(let n):
                 s.nodes[n.metadata.name ?? ""] = nil

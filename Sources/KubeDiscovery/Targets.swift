@@ -56,26 +56,51 @@ public enum Targets {
         ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 
+    /// Fixed label names, made once: a name built per target (`prefix + "_name"`) would be a separate heap string
+    /// in every one of thousands of targets.
+    enum Name {
+        static let namespace = "__meta_kubernetes_namespace"
+        static let podName = "__meta_kubernetes_pod_name"
+        static let podIP = "__meta_kubernetes_pod_ip"
+        static let podReady = "__meta_kubernetes_pod_ready"
+        static let podPhase = "__meta_kubernetes_pod_phase"
+        static let podNodeName = "__meta_kubernetes_pod_node_name"
+        static let podHostIP = "__meta_kubernetes_pod_host_ip"
+        static let podUID = "__meta_kubernetes_pod_uid"
+        static let podControllerKind = "__meta_kubernetes_pod_controller_kind"
+        static let podControllerName = "__meta_kubernetes_pod_controller_name"
+        static let containerName = "__meta_kubernetes_pod_container_name"
+        static let containerID = "__meta_kubernetes_pod_container_id"
+        static let containerImage = "__meta_kubernetes_pod_container_image"
+        static let containerInit = "__meta_kubernetes_pod_container_init"
+        static let portName = "__meta_kubernetes_pod_container_port_name"
+        static let portNumber = "__meta_kubernetes_pod_container_port_number"
+        static let portProtocol = "__meta_kubernetes_pod_container_port_protocol"
+        static let nodeName = "__meta_kubernetes_node_name"
+        static let nodeProviderID = "__meta_kubernetes_node_provider_id"
+        static let address = "__address__"
+    }
+
     /// The labels every target of a pod shares.
     public static func podGroupLabels(_ pod: Pod, node: Node? = nil, namespace: Namespace? = nil, names: inout Names) -> Target {
         var t: Target = [:]
         let p = "__meta_kubernetes_pod"
-        set(&t, "__meta_kubernetes_namespace", pod.metadata.namespace)
-        set(&t, p + "_name", pod.metadata.name)
-        set(&t, p + "_ip", pod.status?.podIP)
+        set(&t, Name.namespace, pod.metadata.namespace)
+        set(&t, Name.podName, pod.metadata.name)
+        set(&t, Name.podIP, pod.status?.podIP)
         let ready = pod.status?.conditions?.first { $0.type == "Ready" }?.status?.lowercased() ?? "unknown"
-        t[p + "_ready"] = ready
-        set(&t, p + "_phase", pod.status?.phase)
-        set(&t, p + "_node_name", pod.spec?.nodeName)
-        set(&t, p + "_host_ip", pod.status?.hostIP)
-        set(&t, p + "_uid", pod.metadata.uid)
+        t[Name.podReady] = ready
+        set(&t, Name.podPhase, pod.status?.phase)
+        set(&t, Name.podNodeName, pod.spec?.nodeName)
+        set(&t, Name.podHostIP, pod.status?.hostIP)
+        set(&t, Name.podUID, pod.metadata.uid)
         if let owner = pod.metadata.ownerReferences?.first(where: { $0.controller == true }) {
-            set(&t, p + "_controller_kind", owner.kind)
-            set(&t, p + "_controller_name", owner.name)
+            set(&t, Name.podControllerKind, owner.kind)
+            set(&t, Name.podControllerName, owner.name)
         }
         addMeta(&t, prefix: p, pod.metadata, &names)
         if let node {
-            set(&t, "__meta_kubernetes_node_name", node.metadata.name)
+            set(&t, Name.nodeName, node.metadata.name)
             addMeta(&t, prefix: "__meta_kubernetes_node", node.metadata, &names)
         }
         if let namespace { addMeta(&t, prefix: "__meta_kubernetes_namespace", namespace.metadata, &names) }
@@ -94,28 +119,27 @@ public enum Targets {
         guard let ip = pod.status?.podIP, !ip.isEmpty else { return [] }
         let group = podGroupLabels(pod, node: node, namespace: namespace, names: &names)
         var out: [Target] = []
-        let p = "__meta_kubernetes_pod_container"
         for (containers, statuses, isInit) in [(pod.spec?.containers, pod.status?.containerStatuses, false),
                                                 (pod.spec?.initContainers, pod.status?.initContainerStatuses, true)] {
             for c in containers ?? [] {
                 var base = group
-                set(&base, p + "_name", c.name)
-                set(&base, p + "_id", statuses?.first { $0.name == c.name }?.containerID)
-                set(&base, p + "_image", c.image)
-                base[p + "_init"] = isInit ? "true" : "false"
+                set(&base, Name.containerName, c.name)
+                set(&base, Name.containerID, statuses?.first { $0.name == c.name }?.containerID)
+                set(&base, Name.containerImage, c.image)
+                base[Name.containerInit] = isInit ? "true" : "false"
                 let ports = c.ports ?? []
                 if ports.isEmpty {
-                    base["__address__"] = ip
+                    base[Name.address] = ip
                     out.append(base)
                     continue
                 }
                 for port in ports {
                     var t = base
                     let number = port.containerPort ?? 0
-                    t["__address__"] = address(ip, number)
-                    set(&t, p + "_port_name", port.name)
-                    t[p + "_port_number"] = String(number)
-                    t[p + "_port_protocol"] = port.protocol_ ?? "TCP"
+                    t[Name.address] = address(ip, number)
+                    set(&t, Name.portName, port.name)
+                    t[Name.portNumber] = String(number)
+                    t[Name.portProtocol] = port.protocol_ ?? "TCP"
                     out.append(t)
                 }
             }
@@ -141,10 +165,10 @@ public enum Targets {
         guard let host = order.lazy.compactMap({ firstOfType[$0] }).first else { return nil }
         var t: Target = [:]
         let port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0
-        t["__address__"] = address(host, port)
+        t[Name.address] = address(host, port)
         set(&t, "instance", node.metadata.name)
-        set(&t, "__meta_kubernetes_node_name", node.metadata.name)
-        set(&t, "__meta_kubernetes_node_provider_id", node.spec?.providerID)
+        set(&t, Name.nodeName, node.metadata.name)
+        set(&t, Name.nodeProviderID, node.spec?.providerID)
         addMeta(&t, prefix: "__meta_kubernetes_node", node.metadata, &names)
         for (type, addr) in firstOfType { set(&t, "__meta_kubernetes_node_address_" + sanitize(type), addr) }
         for c in node.status?.conditions ?? [] {

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import Syntax
 #if canImport(Glibc)
 import Glibc
@@ -16,8 +17,10 @@ public actor Controller {
     private var tasks: [Task<Void, Never>?]
     private var updateTask: Task<Void, Never>?
     public private(set) var isReady = false
-    private let updates: AsyncStream<(Int, [String: Value])>
-    private let updatesContinuation: AsyncStream<(Int, [String: Value])>.Continuation
+    /// The newest unprocessed exports of each component that published; a burst of publications is evaluated once.
+    private let pending = PendingExports()
+    private let wakeUps: AsyncStream<Void>
+    private let wakeUpsContinuation: AsyncStream<Void>.Continuation
 
     public init(graph: ConfigGraph, storagePath: String, allowExperimental: Bool = false, logger: Logger) {
         self.graph = graph
@@ -27,7 +30,7 @@ public actor Controller {
         self.exports = Array(repeating: nil, count: graph.nodes.count)
         self.components = Array(repeating: nil, count: graph.nodes.count)
         self.tasks = Array(repeating: nil, count: graph.nodes.count)
-        (updates, updatesContinuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+        (wakeUps, wakeUpsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     // MARK: evaluation
@@ -84,14 +87,16 @@ public actor Controller {
             let (args, diags) = Controller.decodeArguments(node, scope: Controller.scope(graph.nodes, exports),
                                                            allowExperimental: allowExperimental)
             if diags.hasErrors { throw diags }
-            let continuation = updatesContinuation
+            let continuation = wakeUpsContinuation
+            let pending = self.pending
             let dataPath = storagePath + "/" + node.id
             if mkdir(dataPath, 0o750) != 0 && errno != EEXIST {
                 throw Diagnostics([Diagnostic(file: node.source, start: node.block.nameOffset, end: node.block.lcurly,
                                               message: "cannot create data directory \(dataPath): \(String(cString: strerror(errno)))")])
             }
             let options = ComponentOptions(id: node.id, dataPath: dataPath) { newExports in
-                continuation.yield((i, newExports))
+                pending.store(newExports, for: i)
+                continuation.yield()
             }
             let component: any Component
             do {
@@ -109,14 +114,24 @@ public actor Controller {
         isReady = true
     }
 
+    /// Applies published exports and re-evaluates the dependents of every component that published, each once per
+    /// wake-up and in dependency order (node indices are topologically sorted). Exports published while this runs
+    /// replace older unprocessed ones, so a component publishing faster than its dependents evaluate never queues
+    /// copies of its exports: dependents see the newest state, as in Alloy's controller.
     private func processUpdates() async {
-        for await (i, newExports) in updates {
-            exports[i] = newExports
-            for j in graph.dependents(of: i) {
+        for await _ in wakeUps {
+            let published = pending.takeAll()
+            if published.isEmpty { continue }
+            var dependents = Set<Int>()
+            for (i, newExports) in published {
+                exports[i] = newExports
+                dependents.formUnion(graph.dependents(of: i))
+            }
+            let scope = Controller.scope(graph.nodes, exports)
+            for j in dependents.sorted() {
                 guard let component = components[j] else { continue }
                 let node = graph.nodes[j]
-                let (args, diags) = Controller.decodeArguments(node, scope: Controller.scope(graph.nodes, exports),
-                                                               allowExperimental: allowExperimental)
+                let (args, diags) = Controller.decodeArguments(node, scope: scope, allowExperimental: allowExperimental)
                 if diags.hasErrors {
                     logger.error("failed to evaluate arguments", metadata: ["component": "\(node.id)", "err": "\(diags)"])
                     continue
@@ -133,7 +148,7 @@ public actor Controller {
     /// Stops components in reverse dependency order (sources first, writers last), giving each up to
     /// `drainTimeout` to flush what it holds.
     public func stop(drainTimeout: Duration = .seconds(15)) async {
-        updatesContinuation.finish()
+        wakeUpsContinuation.finish()
         updateTask?.cancel()
         isReady = false
         for i in graph.nodes.indices.reversed() {
@@ -159,5 +174,19 @@ public actor Controller {
     /// Waits until every component's run task has returned (they return after cancellation).
     public func waitForComponents() async {
         for t in tasks { await t?.value }
+    }
+}
+
+/// The newest exports each component published that the controller has not applied yet.
+final class PendingExports: Sendable {
+    private let published = Mutex<[Int: [String: Value]]>([:])
+
+    func store(_ exports: [String: Value], for node: Int) { published.withLock { $0[node] = exports } }
+
+    func takeAll() -> [Int: [String: Value]] {
+        published.withLock { p in
+            defer { p = [:] }
+            return p
+        }
     }
 }

@@ -76,6 +76,7 @@ extension Array: AlloyDecodable where Element: AlloyDecodable {
     public static func decode(_ v: Value) throws(ValueError) -> [Element] {
         switch v {
         case .null: return []
+        case .mapList: return try decode(v.expanded)
         case .array(let items):
             var out: [Element] = []
             out.reserveCapacity(items.count)

@@ -27,7 +27,8 @@ public struct Evaluator: Sendable {
         Diagnostic(file: source, start: e.start, end: e.end, message: message)
     }
 
-    /// Evaluates `e`.
+    /// Evaluates `e`. A reference (identifier, field access, parentheses) yields a `.mapList` as it is, so a
+    /// component's targets reach the next component without a copy; every operation sees it expanded.
     public func evaluate(_ e: Expr) throws(Diagnostic) -> Value {
         switch e {
         case .literal(let lit):
@@ -55,8 +56,8 @@ public struct Evaluator: Sendable {
                 throw plain(e, "cannot access field \"\(name)\" on value of type \(v.typeName)")
             }
         case .index(let inner, _, let indexExpr, _):
-            let v = try evaluate(inner)
-            let i = try evaluate(indexExpr)
+            let v = try evaluate(inner).expanded
+            let i = try evaluate(indexExpr).expanded
             switch v {
             case .array(let a):
                 guard case .number(let n) = i else {
@@ -88,7 +89,7 @@ public struct Evaluator: Sendable {
             default: break
             }
             var args: [Value] = []
-            for a in argExprs { args.append(try evaluate(a)) }
+            for a in argExprs { args.append(try evaluate(a).expanded) }
             do {
                 return try fn.call(args)
             } catch {
@@ -98,16 +99,16 @@ public struct Evaluator: Sendable {
         case .array(_, let elements, _):
             var out: [Value] = []
             out.reserveCapacity(elements.count)
-            for el in elements { out.append(try evaluate(el)) }
+            for el in elements { out.append(try evaluate(el).expanded) }
             return .array(out)
         case .object(_, let fields, _):
             var out: [String: Value] = [:]
-            for f in fields { out[f.name] = try evaluate(f.value) }
+            for f in fields { out[f.name] = try evaluate(f.value).expanded }
             return .object(out)
         case .paren(_, let inner, _):
             return try evaluate(inner)
         case .unary(let op, _, let inner):
-            let v = try evaluate(inner)
+            let v = try evaluate(inner).expanded
             switch (op, v) {
             case (.not, .bool(let b)): return .bool(!b)
             case (.not, _): throw fail(inner, ValueError("should be bool, got \(v.typeName)"))
@@ -120,8 +121,8 @@ public struct Evaluator: Sendable {
             default: throw fail(inner, ValueError("should be number, got \(v.typeName)"))
             }
         case .binary(let op, _, let l, let r):
-            let lv = try evaluate(l)
-            let rv = try evaluate(r)
+            let lv = try evaluate(l).expanded
+            let rv = try evaluate(r).expanded
             return try binary(op, lv, rv, l, r)
         case .bad:
             throw plain(e, "invalid expression")

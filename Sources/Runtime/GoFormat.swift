@@ -106,7 +106,7 @@ enum GoFormat {
         case .number(.float): return "float64"
         case .string: return "string"
         case .bool: return "bool"
-        case .array: return "[]interface {}"
+        case .array, .mapList: return "[]interface {}"
         case .object: return "map[string]interface {}"
         case .null: return "<nil>"
         default: return "interface {}"
@@ -124,6 +124,7 @@ enum GoFormat {
         case .array(let a): return "[" + a.map(plainText).joined(separator: " ") + "]"
         case .object(let o): return "map[" + o.keys.sorted().map { "\($0):\(plainText(o[$0]!))" }.joined(separator: " ") + "]"
         case .capsule(let c as Secret): return c.value
+        case .mapList: return plainText(v.expanded)
         default: return v.rendered
         }
     }

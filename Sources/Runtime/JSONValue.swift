@@ -40,6 +40,7 @@ public enum JSONValue {
             out.append(UInt8(ascii: "}"))
         case .capsule(let c as Secret): writeString(c.value, &out)
         case .function, .capsule: out += Array("null".utf8)
+        case .mapList: write(v.expanded, &out)
         }
     }
 

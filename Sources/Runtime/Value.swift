@@ -129,6 +129,15 @@ public struct Function: Sendable {
     }
 }
 
+/// A `list(map(string))` kept in a compact form by the component that built it, such as discovery targets:
+/// handed from component to component as it is, and expanded into an array of objects only when an expression
+/// looks inside it (`Value.expanded`). Thousands of targets then exist once, not once per component.
+public protocol StringMapList: Sendable {
+    var count: Int { get }
+    /// Calls `body` with each name and value of the map at `index`.
+    func forEachEntry(at index: Int, _ body: (String, String) -> Void)
+}
+
 /// An Alloy value. Strings, numbers and the array/object storage sit inline (17 bytes), so a list of
 /// thousands of targets is not thousands of boxes; only the rare, large function and capsule payloads are boxed.
 public enum Value: Sendable {
@@ -140,6 +149,22 @@ public enum Value: Sendable {
     case object([String: Value])
     indirect case function(Function)
     indirect case capsule(any CapsuleValue)
+    /// A list of string maps in a component's own compact form; behaves exactly as the `.array` of `.object`s
+    /// it expands to.
+    indirect case mapList(any StringMapList)
+
+    /// The value with a `.mapList` expanded into the array of objects it stands for; other values as they are.
+    public var expanded: Value {
+        guard case .mapList(let list) = self else { return self }
+        var out: [Value] = []
+        out.reserveCapacity(list.count)
+        for i in 0..<list.count {
+            var object: [String: Value] = [:]
+            list.forEachEntry(at: i) { object[$0] = .string($1) }
+            out.append(.object(object))
+        }
+        return .array(out)
+    }
 
     /// The type name used in messages.
     public var typeName: String {
@@ -148,7 +173,7 @@ public enum Value: Sendable {
         case .number: return "number"
         case .string: return "string"
         case .bool: return "bool"
-        case .array: return "array"
+        case .array, .mapList: return "array"
         case .object: return "object"
         case .function: return "function"
         case .capsule: return "capsule"
@@ -174,6 +199,7 @@ public enum Value: Sendable {
             }
             return true
         case (.capsule(let a), .capsule(let b)): return a.isEqual(to: b)
+        case (.mapList, _), (_, .mapList): return expanded.equals(other.expanded)
         default: return false
         }
     }
@@ -187,6 +213,7 @@ public enum Value: Sendable {
         case .bool(let b): return !b
         case .array(let a): return a.isEmpty
         case .object(let o): return o.isEmpty
+        case .mapList(let l): return l.count == 0
         default: return false
         }
     }
@@ -205,6 +232,7 @@ public enum Value: Sendable {
             }.joined(separator: ", ") + "}"
         case .function(let f): return "function(\(f.name))"
         case .capsule(let c): return c is Secret ? "(secret)" : "capsule(\"\(c.capsuleName)\")"
+        case .mapList: return expanded.rendered
         }
     }
 }

@@ -1,5 +1,6 @@
 import FakeKubeAPI
 import Foundation
+import LogCore
 @testable import KubeDiscovery
 
 /// A throw-away directory.
@@ -32,9 +33,9 @@ final class Published: @unchecked Sendable {
     private var latest: [[String: String]] = []
     private var count = 0
 
-    func record(_ targets: [[String: String]]) {
+    func record(_ targets: [LabelSet]) {
         lock.lock()
-        latest = targets
+        latest = targets.map(\.dictionary)
         count += 1
         lock.unlock()
     }

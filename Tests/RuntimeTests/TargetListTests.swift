@@ -1,0 +1,49 @@
+import Components
+import LogCore
+import Syntax
+import Testing
+@testable import Runtime
+
+/// Targets exported as a compact `.mapList` must behave in every expression exactly as the array of objects they
+/// stand for, while a plain reference hands the very same list to the next component.
+@Suite struct TargetListTests {
+    let list = TargetList([LabelSet(["__path__": "/a.log", "job": "x"]), LabelSet(["__path__": "/b.log", "job": "y"])])
+    var scope: [String: Value] { ["d": .object(["targets": list.value])] }
+    var plain: Value {
+        .array([.object(["__path__": .string("/a.log"), "job": .string("x")]),
+                .object(["__path__": .string("/b.log"), "job": .string("y")])])
+    }
+
+    @Test func referenceKeepsTheCompactList() throws {
+        let v = try eval("d.targets", scope: scope)
+        guard case .mapList(let l as TargetList) = v else { Issue.record("expected a mapList, got \(v.typeName)"); return }
+        #expect(l == list)
+        #expect(try TargetList.decode(try eval("(d.targets)", scope: scope)) == list)
+        #expect(v.typeName == "array")
+    }
+
+    @Test func expressionsSeeTheArrayOfObjects() throws {
+        #expect(try eval("d.targets[1].job", scope: scope).s == "y")
+        #expect(try eval("d.targets[0][\"__path__\"]", scope: scope).s == "/a.log")
+        #expect(try eval("d.targets == [{\"__path__\" = \"/a.log\", job = \"x\"}, {job = \"y\", \"__path__\" = \"/b.log\"}]", scope: scope).b == true)
+        #expect(try eval("d.targets != [{job = \"x\"}]", scope: scope).b == true)
+        let joined = try eval("array.concat(d.targets, [{job = \"z\"}])", scope: scope)
+        #expect(joined.list?.count == 3)
+        #expect(joined.list?[1].equals(plain.list![1]) == true)
+        #expect(try eval("[d.targets]", scope: scope).list?.first?.equals(plain) == true)
+        #expect(try eval("{t = d.targets}.t", scope: scope).equals(plain))
+        #expect(list.value.equals(plain) && plain.equals(list.value))
+        #expect(list.value.rendered == plain.rendered)
+        #expect(!TargetList([]).value.equals(plain))
+    }
+
+    @Test func decodesFromEveryShape() throws {
+        #expect(try [[String: String]].decode(list.value) == [["__path__": "/a.log", "job": "x"], ["__path__": "/b.log", "job": "y"]])
+        #expect(try TargetList.decode(plain) == list)
+        // An empty value is an absent label, as in Prometheus' label sets.
+        let written = try TargetList.decode(try eval("[{job = \"x\", empty = \"\"}]"))
+        #expect(written.targets == [LabelSet(["job": "x"])])
+        #expect(try TargetList.decode(.null) == TargetList([]))
+        #expect(throws: ValueError.self) { try TargetList.decode(.string("x")) }
+    }
+}
