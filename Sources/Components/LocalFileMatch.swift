@@ -23,13 +23,14 @@ public final class LocalFileMatch: TypedComponent {
     }
 
     private let options: ComponentOptions
-    private let state: Mutex<(arguments: Arguments, targets: TargetList)>
+    private let state: Mutex<(arguments: Arguments, targets: TargetList, resolver: FileMatch.Resolver)>
     private let wake = WakeSignal()
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
-        let initial = LocalFileMatch.resolve(arguments)
-        state = Mutex((arguments, initial))
+        var resolver = FileMatch.Resolver()
+        let initial = LocalFileMatch.resolve(arguments, &resolver)
+        state = Mutex((arguments, initial, resolver))
     }
 
     public var exports: [String: Value] { ["targets": state.withLock { $0.targets }.value] }
@@ -39,16 +40,20 @@ public final class LocalFileMatch: TypedComponent {
             let period = state.withLock { $0.arguments.syncPeriod }
             await wake.wait(timeout: period.swiftDuration)
             if Task.isCancelled { break }
-            let args = state.withLock { $0.arguments }
-            let targets = LocalFileMatch.resolve(args)
-            state.withLock { $0.targets = targets }
+            // The resolver is taken out while globbing, so that it is not copied and the lock is not held.
+            var (args, resolver) = state.withLock { s in
+                defer { s.resolver = FileMatch.Resolver() }
+                return (s.arguments, s.resolver)
+            }
+            let targets = LocalFileMatch.resolve(args, &resolver)
+            state.withLock { $0.targets = targets; $0.resolver = resolver }
             options.onStateChange(["targets": targets.value])
         }
     }
 
-    static func resolve(_ a: Arguments) -> TargetList {
-        TargetList(FileMatch.resolve(a.pathTargets.targets, ignoreOlderThan: a.ignoreOlderThan.nanoseconds,
-                                     nowNanoseconds: WallClock.nowNanoseconds()))
+    static func resolve(_ a: Arguments, _ resolver: inout FileMatch.Resolver) -> TargetList {
+        TargetList(resolver.resolve(a.pathTargets.targets, ignoreOlderThan: a.ignoreOlderThan.nanoseconds,
+                                    nowNanoseconds: WallClock.nowNanoseconds()))
     }
 
     public func update(arguments: Arguments) async throws {

@@ -110,8 +110,9 @@ public final class LokiSourceFile: TypedComponent {
 
     public func run() async {
         let positionsLoop = Task { await group.run() }
+        var resolver = FileMatch.Resolver()
         while !Task.isCancelled {
-            reconcile()
+            reconcile(&resolver)
             let args = state.withLock { $0 }
             await wake.wait(timeout: args.fileMatchEnabled ? args.fileMatchSyncPeriod.swiftDuration : .seconds(3600))
         }
@@ -120,13 +121,13 @@ public final class LokiSourceFile: TypedComponent {
     }
 
     /// The files the current arguments ask for.
-    private func reconcile() {
+    private func reconcile(_ resolver: inout FileMatch.Resolver) {
         let args = state.withLock { $0 }
         var targets = args.targets.targets
         if args.fileMatchEnabled {
             let now = WallClock.nowNanoseconds()
             let active = Set(group.activeTargets.map(\.path))
-            targets = FileMatch.resolve(targets, nowNanoseconds: now).filter { t in
+            targets = resolver.resolve(targets, nowNanoseconds: now).filter { t in
                 let path = t["__path__"]!
                 return args.fileMatchIgnoreOlderThan.nanoseconds <= 0 || active.contains(path)
                     || !FileMatch.modifiedBefore(path, age: args.fileMatchIgnoreOlderThan.nanoseconds, nowNanoseconds: now)

@@ -80,8 +80,16 @@ func memory(of pid: Int32) -> (rss: Double, peak: Double) {
     return (field("VmRSS:"), field("VmHWM:"))
 }
 
-/// The real agent with the example's discovery and relabelling, in-cluster against the fake API server.
-func agentMemory(binary: String, pods: Int) async throws {
+/// Resident memory of the real agent once it watches, and after pods keep coming, in MiB.
+struct AgentMemory {
+    var settled: Double
+    var churned: Double
+    var peak: Double
+}
+
+/// The real agent with the example's discovery and relabelling, in-cluster against the fake API server, on node
+/// `nodeName` (a node without pods gives the agent's memory without any target).
+func agentMemory(binary: String, pods: Int, nodeName: String) async throws -> AgentMemory {
     let certs = try TestCertificates()
     let api = try FakeKubeAPI(token: "bench-token", certificatePEM: certs.certificatePEM, keyPEM: certs.keyPEM)
     try api.start()
@@ -102,11 +110,10 @@ func agentMemory(binary: String, pods: Int) async throws {
     agent.executableURL = URL(fileURLWithPath: binary)
     agent.arguments = ["run", dir + "/k.alloy", "--storage.path", dir + "/data", "--server.http.listen-addr", "127.0.0.1:0", "--log.level", "warn"]
     agent.environment = ProcessInfo.processInfo.environment.merging(
-        ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(api.port), "TRIBUTARY_SERVICEACCOUNT_DIR": dir + "/sa", "NODE_NAME": "node-2"]) { _, b in b }
+        ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(api.port), "TRIBUTARY_SERVICEACCOUNT_DIR": dir + "/sa", "NODE_NAME": nodeName]) { _, b in b }
     try agent.run()
     let start = ContinuousClock.now
     while api.watchCount == 0 && ContinuousClock.now - start < .seconds(120) { try await Task.sleep(for: .milliseconds(20)) }
-    let watching = ContinuousClock.now - start
     try await Task.sleep(for: .seconds(3))
     let settled = memory(of: agent.processIdentifier)
     for round in 0..<50 {
@@ -118,9 +125,17 @@ func agentMemory(binary: String, pods: Int) async throws {
     kill(agent.processIdentifier, SIGTERM)
     agent.waitUntilExit()
     api.shutdown()
-    print("agent (example discovery + relabel, \(pods) pods):")
-    print("  listed and watching after \(String(format: "%.1f", Double(watching.components.seconds) + Double(watching.components.attoseconds) / 1e18)) s")
-    print("  RSS \(String(format: "%.1f", settled.rss)) MiB settled, \(String(format: "%.1f", churned.rss)) MiB after 50 more pods, peak \(String(format: "%.1f", churned.peak)) MiB")
+    return AgentMemory(settled: settled.rss, churned: churned.rss, peak: churned.peak)
+}
+
+/// The agent's memory with `pods` pods on its node, less its memory watching a node without pods.
+func agentDiscoveryMemory(binary: String, pods: Int) async throws {
+    let empty = try await agentMemory(binary: binary, pods: pods, nodeName: "node-without-pods")
+    let full = try await agentMemory(binary: binary, pods: pods, nodeName: "node-2")
+    func f(_ x: Double) -> String { String(format: "%.1f", x) }
+    print("agent (\(ProcessInfo.processInfo.environment["DISCOVERY_BENCH_CONFIG"] ?? "examples/kubernetes.alloy"), \(pods) pods):")
+    print("  RSS watching a node without pods: \(f(empty.settled)) MiB")
+    print("  RSS with the pods: \(f(full.settled)) MiB settled (+\(f(full.settled - empty.settled))), \(f(full.churned)) MiB after 50 more pods (+\(f(full.churned - empty.settled))), peak \(f(full.peak)) MiB")
 }
 
 /// The benchmark itself, outside top-level code so that nothing in it is bound to the main actor.
@@ -174,7 +189,7 @@ enum DiscoveryBench {
         runner.cancel()
         await runner.value
         api.shutdown()
-        if CommandLine.arguments.count > 2 { try await agentMemory(binary: CommandLine.arguments[2], pods: podCount) }
+        if CommandLine.arguments.count > 2 { try await agentDiscoveryMemory(binary: CommandLine.arguments[2], pods: podCount) }
 
         let ms = latencies.map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000 }.sorted()
         func pct(_ p: Double) -> String { String(format: "%.2f", ms[min(ms.count - 1, Int(Double(ms.count) * p))]) }

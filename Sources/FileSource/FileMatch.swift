@@ -11,26 +11,51 @@ public enum FileMatch {
     ///   - ignoreOlderThan: nanoseconds; 0 disables the modification-time filter.
     public static func resolve(_ targets: [LabelSet], ignoreOlderThan: Int64 = 0,
                                nowNanoseconds: Int64) -> [LabelSet] {
-        var out: [LabelSet] = []
-        let cwd = currentDirectory()
-        for target in targets {
-            guard let pattern = target["__path__"], !pattern.isEmpty else { continue }
-            let exclude = target["__path_exclude__"].flatMap { $0.isEmpty ? nil : absolute($0, cwd) }
-            for match in Glob.expand(pattern) {
-                let path = absolute(match, cwd)
-                if let exclude, Glob.match(exclude, path) { continue }
-                var st = stat()
-                guard stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else { continue }
-                if ignoreOlderThan > 0 {
-                    let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-                    if mtime < nowNanoseconds - ignoreOlderThan { continue }
+        var resolver = Resolver()
+        return resolver.resolve(targets, ignoreOlderThan: ignoreOlderThan, nowNanoseconds: nowNanoseconds)
+    }
+
+    /// Resolves targets again and again (every sync period), handing back the very label sets of the last round
+    /// for files still matched by unchanged targets: thousands of targets are not copied every ten seconds.
+    public struct Resolver: Sendable {
+        /// Per target of the last round: matched path → the target made for it.
+        private var made = LabelSetMemo<[String: LabelSet]>()
+
+        public init() {}
+
+        public mutating func resolve(_ targets: [LabelSet], ignoreOlderThan: Int64 = 0, nowNanoseconds: Int64) -> [LabelSet] {
+            var out: [LabelSet] = []
+            let cwd = currentDirectory()
+            for target in targets {
+                guard let pattern = target["__path__"] else { continue }
+                let earlier = made.remembered(target) ?? [:]
+                var now: [String: LabelSet] = [:]
+                let exclude = target["__path_exclude__"].map { absolute($0, cwd) }
+                for match in Glob.expand(pattern) {
+                    let path = absolute(match, cwd)
+                    if let exclude, Glob.match(exclude, path) { continue }
+                    var st = stat()
+                    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else { continue }
+                    if ignoreOlderThan > 0 {
+                        let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+                        if mtime < nowNanoseconds - ignoreOlderThan { continue }
+                    }
+                    let t = earlier[path] ?? FileMatch.target(target, path: path)
+                    now[path] = t
+                    out.append(t)
                 }
-                var t = target
-                t["__path__"] = path
-                out.append(t)
+                made.remember(now, for: target)
             }
+            made.endRound()
+            return out
         }
-        return out
+    }
+
+    /// `target` with `__path__` set to `path`.
+    static func target(_ target: LabelSet, path: String) -> LabelSet {
+        var t = target
+        t["__path__"] = path
+        return t.compacted
     }
 
     static func absolute(_ path: String, _ cwd: String) -> String {

@@ -17,7 +17,9 @@ public struct LabelSet: Sendable, Hashable, CustomStringConvertible {
 
     /// Builds a set from a dictionary; empty values are dropped (an empty label is an absent label).
     public init(_ dict: [String: String]) {
-        labels = dict.compactMap { $0.value.isEmpty ? nil : Label($0.key, $0.value) }
+        labels = []
+        labels.reserveCapacity(dict.count)
+        for (name, value) in dict where !value.isEmpty { labels.append(Label(name, value)) }
         labels.sort { LabelSet.less($0.name, $1.name) }
     }
 
@@ -36,6 +38,15 @@ public struct LabelSet: Sendable, Hashable, CustomStringConvertible {
 
     static func less(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// The same set in storage of exactly its size, for a set kept long after insertions doubled its storage
+    /// (thousands of relabelled discovery targets).
+    public var compacted: LabelSet {
+        guard labels.capacity > labels.count else { return self }
+        var copy = LabelSet()
+        copy.labels = labels.withUnsafeBufferPointer { Array($0) }
+        return copy
     }
 
     public var isEmpty: Bool { labels.isEmpty }

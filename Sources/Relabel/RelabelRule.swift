@@ -1,7 +1,7 @@
 import LogCore
 
 /// One Prometheus relabel rule (a `rule` block), compiled: its regex is anchored and compiled once.
-public struct RelabelRule: Sendable {
+public struct RelabelRule: Sendable, Equatable {
     /// The eleven actions of Prometheus/Alloy relabelling.
     public enum Action: String, Sendable, CaseIterable {
         case replace, keep, drop, hashmod, labelmap, labeldrop, labelkeep, lowercase, uppercase, keepequal, dropequal
@@ -185,5 +185,14 @@ public enum Relabeler {
             for l in labels.labels where !rule.regex.fullMatch(l.name) { labels[l.name] = nil }
             return true
         }
+    }
+}
+
+extension RelabelRule {
+    /// Rules are equal when written alike (the same regex pattern compiles to the same matcher).
+    public static func == (a: RelabelRule, b: RelabelRule) -> Bool {
+        a.action == b.action && a.sourceLabels == b.sourceLabels && a.separator == b.separator
+            && a.regex.pattern == b.regex.pattern && a.modulus == b.modulus && a.targetLabel == b.targetLabel
+            && a.replacement == b.replacement
     }
 }

@@ -65,3 +65,29 @@ import Testing
         #expect(fresh.isEmpty, "a file older than ignore_older_than is skipped")
     }
 }
+
+@Suite struct FileMatchResolverTests {
+    func sameStorage(_ a: LabelSet, _ b: LabelSet) -> Bool {
+        a.labels.withUnsafeBufferPointer { x in b.labels.withUnsafeBufferPointer { x.baseAddress == $0.baseAddress } }
+    }
+
+    @Test func unchangedTargetsAndFilesKeepTheirLabelSets() {
+        let dir = TempDir()
+        let a = dir.write("pods/a/0.log", "x\n")
+        let target = LabelSet(["__path__": dir.path + "/pods/*/*.log", "job": "pods"])
+        var resolver = FileMatch.Resolver()
+        let first = resolver.resolve([target], nowNanoseconds: 0)
+        #expect(first.map { $0["__path__"] } == [a])
+
+        let b = dir.write("pods/b/0.log", "x\n")
+        let second = resolver.resolve([target], nowNanoseconds: 0)
+        #expect(Set(second.compactMap { $0["__path__"] }) == [a, b])
+        let kept = second.first { $0["__path__"] == a }!
+        #expect(sameStorage(kept, first[0]), "the target of a file still matched is the one of the last round")
+
+        // Another target (other labels) makes its own label sets.
+        let relabelled = LabelSet(["__path__": dir.path + "/pods/*/*.log", "job": "other"])
+        let third = resolver.resolve([relabelled], nowNanoseconds: 0)
+        #expect(third.allSatisfy { $0["job"] == "other" } && third.count == 2)
+    }
+}

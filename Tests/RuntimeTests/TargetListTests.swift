@@ -47,3 +47,43 @@ import Testing
         #expect(throws: ValueError.self) { try TargetList.decode(.string("x")) }
     }
 }
+
+/// discovery.relabel reuses the result of a target that is the same label set as in the last round, and only then.
+@Suite struct DiscoveryRelabelReuseTests {
+    func relabel(_ rules: String, _ targets: String) throws -> (ComponentNode, any Sendable) {
+        let (g, diags) = load("discovery.relabel \"r\" {\n\ttargets = \(targets)\n\(rules)}\n")
+        #expect(diags.isEmpty)
+        let node = try #require(g?.nodes.first)
+        let (args, d) = Controller.decodeArguments(node, scope: [:], allowExperimental: false)
+        #expect(!d.hasErrors)
+        return (node, args)
+    }
+
+    func output(_ c: any Component) throws -> [LabelSet] {
+        guard case .mapList(let l as TargetList)? = c.exports["output"] else { throw ValueError("no output") }
+        return l.targets
+    }
+
+    @Test func unchangedTargetsKeepTheirResultsUntilTheRulesChange() async throws {
+        let upper = "\trule {\n\t\tsource_labels = [\"job\"]\n\t\ttarget_label = \"team\"\n\t\taction = \"uppercase\"\n\t}\n"
+        let lower = "\trule {\n\t\tsource_labels = [\"job\"]\n\t\ttarget_label = \"team\"\n\t\taction = \"lowercase\"\n\t}\n"
+        let (node, args) = try relabel(upper, "[{job = \"Api\"}, {job = \"Db\"}]")
+        let options = ComponentOptions(id: "discovery.relabel.r", dataPath: "/tmp") { _ in }
+        let c = try await node.registration.build(options, args)
+        let first = try output(c)
+        #expect(first.map { $0["team"] } == ["API", "DB"])
+
+        // The same label sets again: the very same results come back.
+        try await c.update(args)
+        let again = try output(c)
+        #expect(again == first)
+        #expect(zip(again, first).allSatisfy { a, b in
+            a.labels.withUnsafeBufferPointer { x in b.labels.withUnsafeBufferPointer { x.baseAddress == $0.baseAddress } }
+        })
+
+        // Other rules over the same targets: computed anew.
+        let (_, lowered) = try relabel(lower, "[{job = \"Api\"}, {job = \"Db\"}]")
+        try await c.update(lowered)
+        #expect(try output(c).map { $0["team"] } == ["api", "db"])
+    }
+}
