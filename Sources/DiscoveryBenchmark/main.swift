@@ -89,7 +89,7 @@ struct AgentMemory {
 
 /// The real agent with the example's discovery and relabelling, in-cluster against the fake API server, on node
 /// `nodeName` (a node without pods gives the agent's memory without any target).
-func agentMemory(binary: String, pods: Int, nodeName: String) async throws -> AgentMemory {
+func agentMemory(binary: String, pods: Int, nodeName: String, discoveryOnly: Bool = false) async throws -> AgentMemory {
     let certs = try TestCertificates()
     let api = try FakeKubeAPI(token: "bench-token", certificatePEM: certs.certificatePEM, keyPEM: certs.keyPEM)
     try api.start()
@@ -103,6 +103,7 @@ func agentMemory(binary: String, pods: Int, nodeName: String) async throws -> Ag
     // DISCOVERY_BENCH_CONFIG=FILE measures another configuration (same placeholders) instead of the example.
     let configPath = ProcessInfo.processInfo.environment["DISCOVERY_BENCH_CONFIG"] ?? "examples/kubernetes.alloy"
     var config = try String(contentsOfFile: configPath, encoding: .utf8)
+    if discoveryOnly, let cut = config.range(of: "\ndiscovery.relabel") { config = String(config[..<cut.lowerBound]) + "\n" }
     config = config.replacingOccurrences(of: "/var/log/pods/", with: dir + "/no-logs/")
     config = config.replacingOccurrences(of: "http://loki-gateway.monitoring.svc.cluster.local", with: "http://127.0.0.1:9")
     try config.write(toFile: dir + "/k.alloy", atomically: true, encoding: .utf8)
@@ -128,14 +129,20 @@ func agentMemory(binary: String, pods: Int, nodeName: String) async throws -> Ag
     return AgentMemory(settled: settled.rss, churned: churned.rss, peak: churned.peak)
 }
 
-/// The agent's memory with `pods` pods on its node, less its memory watching a node without pods.
+/// The agent's memory with `pods` pods on its node, less its memory watching a node without pods: with the
+/// configuration's `discovery.kubernetes` alone (the text before its first `discovery.relabel`), then whole.
 func agentDiscoveryMemory(binary: String, pods: Int) async throws {
     let empty = try await agentMemory(binary: binary, pods: pods, nodeName: "node-without-pods")
-    let full = try await agentMemory(binary: binary, pods: pods, nodeName: "node-2")
+    let alone = try await agentMemory(binary: binary, pods: pods, nodeName: "node-2", discoveryOnly: true)
+    let whole = try await agentMemory(binary: binary, pods: pods, nodeName: "node-2")
     func f(_ x: Double) -> String { String(format: "%.1f", x) }
+    func line(_ name: String, _ m: AgentMemory) -> String {
+        "  \(name): \(f(m.settled)) MiB settled (+\(f(m.settled - empty.settled))), \(f(m.churned)) MiB after 50 more pods (+\(f(m.churned - empty.settled))), peak \(f(m.peak)) MiB"
+    }
     print("agent (\(ProcessInfo.processInfo.environment["DISCOVERY_BENCH_CONFIG"] ?? "examples/kubernetes.alloy"), \(pods) pods):")
-    print("  RSS watching a node without pods: \(f(empty.settled)) MiB")
-    print("  RSS with the pods: \(f(full.settled)) MiB settled (+\(f(full.settled - empty.settled))), \(f(full.churned)) MiB after 50 more pods (+\(f(full.churned - empty.settled))), peak \(f(full.peak)) MiB")
+    print("  watching a node without pods: \(f(empty.settled)) MiB")
+    print(line("discovery.kubernetes alone", alone))
+    print(line("whole configuration", whole))
 }
 
 /// The benchmark itself, outside top-level code so that nothing in it is bound to the main actor.
