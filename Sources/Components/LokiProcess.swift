@@ -38,7 +38,9 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
 
     public var exports: [String: Value] { ["receiver": ReceiverCapsule(ownerID: id, receiver: self).value] }
 
-    private func context() -> PipelineContext { PipelineContext(componentID: id, logger: logger, metrics: metrics) }
+    private func context(held: HeldEntries? = nil) -> PipelineContext {
+        PipelineContext(componentID: id, logger: logger, metrics: metrics, held: held)
+    }
 
     private func report(_ ctx: PipelineContext) {
         for (reason, n) in ctx.drops {
@@ -48,7 +50,7 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
     }
 
     public func receive(_ batch: EntryBatch) async {
-        let ctx = context()
+        let ctx = context(held: batch.held)
         let (pipeline, forward) = state.withLock { ($0.pipeline, $0.forwardTo.fanout) }
         var input: [ProcessEntry] = []
         input.reserveCapacity(batch.count)
@@ -59,18 +61,36 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
         report(ctx)
         var entries: [LogEntry] = []
         entries.reserveCapacity(out.count)
-        for p in out { entries.append(p.entry) }
-        await forward.send(EntryBatch(entries))
+        var holds: [HoldToken] = []
+        for p in out {
+            entries.append(p.entry)
+            if let h = p.hold { holds.append(h) }
+        }
+        // A later stage of another component may hold these entries too: it records that with the source's batch.
+        await forward.send(EntryBatch(entries, held: batch.held))
+        // Entries a stage held are acknowledged now: their claims on the source's position go.
+        withExtendedLifetime(holds) {}
     }
 
-    private func flush(force: Bool) async {
+    /// Forwards what stages release after waiting (or everything, with `force`). At the final stop, entries that
+    /// hold their source's position (a CRI partial line, a multiline block) are not forwarded incomplete: the
+    /// source saved its position before them and reads them again, whole, at the next start.
+    private func flush(force: Bool, stopping: Bool = false) async {
         let ctx = context()
         let (pipeline, forward) = state.withLock { ($0.pipeline, $0.forwardTo.fanout) }
         await running.acquire()
-        let out = pipeline.flush(nowNanoseconds: WallClock.nowNanoseconds(), force: force, ctx)
+        var out = pipeline.flush(nowNanoseconds: WallClock.nowNanoseconds(), force: force, ctx)
         running.release()
         report(ctx)
+        if stopping {
+            let before = out.count
+            out.removeAll { $0.hold != nil }
+            if out.count < before {
+                logger.info("held entries left for their source to read again at the next start", metadata: ["count": "\(before - out.count)"])
+            }
+        }
         await forward.send(EntryBatch(out.map(\.entry)))
+        withExtendedLifetime(out) {}
     }
 
     public func run() async {
@@ -78,7 +98,7 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
             try? await Task.sleep(for: .milliseconds(250))
             await flush(force: false)
         }
-        await flush(force: true)
+        await flush(force: true, stopping: true)
     }
 
     public func update(arguments: Arguments) async throws {

@@ -100,6 +100,6 @@ public final class LokiRelabel: TypedComponent, LogsReceiver {
         cacheSize.record(size)
         written.increment(by: out.count)
         if out.count < batch.count { dropped.increment(by: batch.count - out.count) }
-        await forward.send(EntryBatch(out))
+        await forward.send(EntryBatch(out, held: batch.held))
     }
 }

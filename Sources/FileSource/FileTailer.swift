@@ -54,6 +54,11 @@ final class FileTailer {
     /// one nanosecond apart, so that identical lines never share a timestamp (Loki would keep only one).
     private var chunkTime: Int64 = 0
     private var lastTimestamp: Int64 = 0
+    /// Entries of this file a downstream stage holds past their batch (CRI partial lines, multiline blocks).
+    private let held = HeldEntries()
+    /// The offset last saved, and the one kept while entries are held (the start of the batch that first held one).
+    private var savedOffset: Int64 = 0
+    private var heldFrom: Int64? = nil
 
     init(path: String, labels: LabelSet, key: PositionKey, context: TailerContext) {
         self.path = path
@@ -150,8 +155,7 @@ final class FileTailer {
                 }
                 identity = id
                 applyByteOrderMark()
-                ctx.positions.update(key, Position(offset: ackedOffset, identity: identity))
-                metrics.readBytes.record(ackedOffset)
+                savePosition(ackedOffset)
                 captureSignature()
                 return true
             case .notRegular(let what):
@@ -310,11 +314,29 @@ final class FileTailer {
     /// Hands entries downstream; once every receiver returned, the position moves to the acknowledged offset.
     private func send(_ entries: [LogEntry]) async {
         if !entries.isEmpty {
-            await ctx.forward.send(EntryBatch(entries))
+            await ctx.forward.send(EntryBatch(entries, held: held))
             metrics.readLines.increment(by: entries.count)
         }
-        ctx.positions.update(key, Position(offset: ackedOffset, identity: identity))
-        metrics.readBytes.record(ackedOffset)
+        saveAcknowledgedPosition()
+    }
+
+    /// Saves the acknowledged offset; while a downstream stage holds an entry of this file, the offset from before
+    /// the batch that first held one instead, so that a crash re-reads the held lines (and those after them).
+    private func saveAcknowledgedPosition() {
+        if held.isHolding {
+            if heldFrom == nil { heldFrom = savedOffset }
+            savePosition(heldFrom!, keepHeld: true)
+        } else {
+            savePosition(ackedOffset)
+        }
+    }
+
+    /// Records `offset` as this file's position. A new file or a restart from the start forgets a held offset.
+    private func savePosition(_ offset: Int64, keepHeld: Bool = false) {
+        if !keepHeld { heldFrom = nil }
+        savedOffset = offset
+        ctx.positions.update(key, Position(offset: offset, identity: identity))
+        metrics.readBytes.record(offset)
     }
 
     /// Forwards the held unterminated line (at rotation, deletion, or after the idle timeout).
@@ -330,6 +352,8 @@ final class FileTailer {
     /// At the end of the file: notices rotation, deletion, truncation and re-creation, flushes an idle partial line
     /// and closes the descriptor of a file that stopped growing.
     private func checkFile() async {
+        // Held entries were acknowledged since the last batch: the position may move on.
+        if heldFrom != nil && !held.isHolding { saveAcknowledgedPosition() }
         var st = stat()
         let pathExists = stat(path, &st) == 0
         let pathIdentity = pathExists ? FileIdentity(st) : nil
@@ -385,7 +409,7 @@ final class FileTailer {
         readOffset = 0
         applyByteOrderMark()
         captureSignature()
-        ctx.positions.update(key, Position(offset: ackedOffset, identity: identity))
+        savePosition(ackedOffset)
     }
 
     /// The open file was renamed away or deleted: read what is left (also late writes during a short grace
@@ -406,7 +430,7 @@ final class FileTailer {
         readOffset = 0
         applyByteOrderMark()
         captureSignature()
-        ctx.positions.update(key, Position(offset: ackedOffset, identity: identity))
+        savePosition(ackedOffset)
         lastActivity = .now
     }
 

@@ -17,7 +17,12 @@ public struct LogEntry: Sendable {
 /// A batch of entries handed from one component to the next in a single call.
 public struct EntryBatch: Sendable {
     public var entries: [LogEntry]
-    public init(_ entries: [LogEntry]) { self.entries = entries }
+    /// Where a stage that holds an entry past this batch records it (nil: the source does not track that).
+    public var held: HeldEntries?
+    public init(_ entries: [LogEntry], held: HeldEntries? = nil) {
+        self.entries = entries
+        self.held = held
+    }
     public var isEmpty: Bool { entries.isEmpty }
     public var count: Int { entries.count }
 }

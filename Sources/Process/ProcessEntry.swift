@@ -110,10 +110,19 @@ public struct Extracted: Sendable {
 public struct ProcessEntry: Sendable {
     public var entry: LogEntry
     public var extracted: Extracted
+    /// Set on an entry a stage held (or built from held ones): its claim on the source's position, released once
+    /// the entry is forwarded and acknowledged, or dropped.
+    public var hold: HoldToken?
 
     public init(_ entry: LogEntry) {
         self.entry = entry
         self.extracted = Extracted(seed: entry.labels)
+    }
+
+    /// Claims the source's position (`ctx.held`, that of the batch being processed) for this entry, which a stage
+    /// is about to keep past its batch.
+    mutating func holdPosition(_ ctx: PipelineContext) {
+        if hold == nil, let held = ctx.held { hold = HoldToken(held) }
     }
 
     /// The line as a String (made only by stages that need one).

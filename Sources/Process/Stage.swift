@@ -8,11 +8,14 @@ public final class PipelineContext: @unchecked Sendable {
     public let logger: Logger
     public let componentID: String
     public let metrics: ProcessMetrics
+    /// The source's record of held entries for the batch being processed (nil: untracked, or a timed flush).
+    public let held: HeldEntries?
 
-    public init(componentID: String, logger: Logger, metrics: ProcessMetrics) {
+    public init(componentID: String, logger: Logger, metrics: ProcessMetrics, held: HeldEntries? = nil) {
         self.componentID = componentID
         self.logger = logger
         self.metrics = metrics
+        self.held = held
     }
 
     public func drop(_ reason: String, count: Int = 1) { drops[reason, default: 0] += count }

@@ -60,6 +60,47 @@ import Testing
         #expect(lines(a.stdout) + lines(b.stdout) == first + second + ["third"])
     }
 
+    /// A CRI partial line held by `stage.cri` when the agent stops (SIGKILL, or a clean stop) arrives whole after
+    /// the restart: the position stayed before it, so it is read again together with its end.
+    @Test(arguments: [SIGKILL, SIGTERM])
+    func heldPartialLineArrivesWholeAfterARestart(signal: Int32) throws {
+        let dir = temporaryDirectory()
+        let log = dir.appendingPathComponent("0.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let config = dir.appendingPathComponent("c.alloy")
+        try Data("""
+        loki.source.file "f" {
+        \ttargets    = [{"__path__" = "\(log.path)"}]
+        \tforward_to = [loki.process.cri.receiver]
+        }
+
+        loki.process "cri" {
+        \tforward_to = [loki.echo.e.receiver]
+
+        \tstage.cri { }
+        }
+
+        loki.echo "e" { }
+        """.utf8).write(to: config)
+        let s = Setup(dir: dir, log: log, config: config, storage: dir.appendingPathComponent("data"))
+        func cri(_ tag: String, _ text: String) -> String { "2026-11-25T10:00:00.000000000Z stdout \(tag) \(text)" }
+        let full = (0..<10).map { "full-\($0)" }
+        try append(log, full.map { cri("F", $0) } + [cri("P", "part-one-")])
+        let a = try start(s)
+        #expect(a.waitFor { self.lines($0.stdout).count >= 10 })
+        Thread.sleep(forTimeInterval: 1.5)   // past the positions sync interval
+        #expect(a.stop(signal) == (signal == SIGKILL ? SIGKILL : 0))
+        try append(log, [cri("F", "part-two"), cri("F", "after")])
+        let b = try start(s)
+        #expect(b.waitFor { self.lines($0.stdout).contains("after") })
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(b.stop(SIGTERM) == 0)
+        let all = lines(a.stdout) + lines(b.stdout)
+        #expect(all.contains("part-one-part-two"), "the partial line and its end arrive as one line")
+        #expect(!all.contains("part-two") && !all.contains("part-one-"), "no piece of it arrives alone")
+        #expect(Set(full + ["after"]).isSubset(of: Set(all)))
+    }
+
     @Test func sigkillLosesNothing() throws {
         let s = try setup()
         let before = (0..<2000).map { "before-\($0)" }

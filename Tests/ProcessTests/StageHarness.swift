@@ -36,8 +36,9 @@ struct StageHarness {
         }
     }
 
-    func run(_ lines: [String], labels: [String: String] = [:], timestamp: Int64 = 1_000) -> [ProcessEntry] {
+    func run(_ lines: [String], labels: [String: String] = [:], timestamp: Int64 = 1_000, held: HeldEntries? = nil) -> [ProcessEntry] {
         let entries = lines.map { ProcessEntry(LogEntry(timestamp: timestamp, line: Array($0.utf8), labels: LabelSet(labels))) }
+        let ctx = held.map { PipelineContext(componentID: self.ctx.componentID, logger: self.ctx.logger, metrics: self.ctx.metrics, held: $0) } ?? self.ctx
         return pipeline.process(entries, ctx)
     }
 

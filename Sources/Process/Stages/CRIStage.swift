@@ -105,6 +105,8 @@ final class CRIStage: Stage {
                 if var held = pending[key] {
                     held.entry.line += e.entry.line
                     e.entry.line = held.entry.line
+                    e.hold = held.hold
+                    e.holdPosition(ctx)
                     truncateIfNeeded(&e, ctx)
                     pending[key] = e
                 } else {
@@ -115,6 +117,7 @@ final class CRIStage: Stage {
                         pendingOrder = []
                     }
                     truncateIfNeeded(&e, ctx)
+                    e.holdPosition(ctx)
                     pending[key] = e
                     pendingOrder.append(key)
                 }
@@ -123,6 +126,7 @@ final class CRIStage: Stage {
             if !pending.isEmpty, isHeld(key), let held = pending.removeValue(forKey: key) {
                 pendingOrder.removeAll { $0 == key }
                 e.entry.line = held.entry.line + e.entry.line
+                e.hold = held.hold
             }
             truncateIfNeeded(&e, ctx)
             out.append(e)

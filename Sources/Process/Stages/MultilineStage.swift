@@ -14,6 +14,8 @@ final class MultilineStage: Stage {
         var start: ProcessEntry
         var lines: [[UInt8]]
         var lastSeen: Int64
+        /// The claim on the source's position while the block holds lines.
+        var hold: HoldToken?
     }
     private var blocks: [LabelSet: Block] = [:]
     private var order: [LabelSet] = []
@@ -37,8 +39,10 @@ final class MultilineStage: Stage {
             joined += line
         }
         e.entry.line = joined
+        e.hold = b.hold
         out.append(e)
         blocks[key]!.lines = []
+        blocks[key]!.hold = nil
     }
 
     func process(_ entries: inout [ProcessEntry], _ ctx: PipelineContext) {
@@ -61,8 +65,12 @@ final class MultilineStage: Stage {
             if isFirst {
                 if blocks[key] != nil, !(blocks[key]!.lines.isEmpty) { emit(key, into: &out) }
                 if blocks[key] == nil { order.append(key) }
-                blocks[key] = Block(start: e, lines: [e.entry.line], lastSeen: now)
+                var start = e
+                start.holdPosition(ctx)
+                blocks[key] = Block(start: start, lines: [e.entry.line], lastSeen: now, hold: start.hold)
+                blocks[key]!.start.hold = nil
             } else if blocks[key] != nil {
+                if blocks[key]!.hold == nil, let held = ctx.held { blocks[key]!.hold = HoldToken(held) }
                 blocks[key]!.lines.append(e.entry.line)
                 blocks[key]!.lastSeen = now
             } else {
