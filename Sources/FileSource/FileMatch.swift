@@ -6,23 +6,16 @@ import Glibc
 /// The matching behind `local.file_match`: expands each target's `__path__` glob, drops matches of
 /// `__path_exclude__`, directories, unreadable paths and (optionally) files not modified recently.
 public enum FileMatch {
-    /// One target per matched file, with `__path__` replaced by the absolute path of the match.
-    /// - Parameters:
-    ///   - ignoreOlderThan: nanoseconds; 0 disables the modification-time filter.
-    public static func resolve(_ targets: [LabelSet], ignoreOlderThan: Int64 = 0,
-                               nowNanoseconds: Int64) -> [LabelSet] {
-        var resolver = Resolver()
-        return resolver.resolve(targets, ignoreOlderThan: ignoreOlderThan, nowNanoseconds: nowNanoseconds)
-    }
-
-    /// Resolves targets again and again (every sync period), handing back the very label sets of the last round
-    /// for files still matched by unchanged targets: thousands of targets are not copied every ten seconds.
+    /// Resolves targets again and again (every sync period): one target per matched file, with `__path__` replaced
+    /// by the absolute path of the match. Hands back the very label sets of the last round for files still matched
+    /// by unchanged targets, so thousands of targets are not copied every ten seconds.
     public struct Resolver: Sendable {
         /// Per target of the last round: matched path → the target made for it.
         private var made = LabelSetMemo<[String: LabelSet]>()
 
         public init() {}
 
+        /// - Parameter ignoreOlderThan: nanoseconds; 0 disables the modification-time filter.
         public mutating func resolve(_ targets: [LabelSet], ignoreOlderThan: Int64 = 0, nowNanoseconds: Int64) -> [LabelSet] {
             var out: [LabelSet] = []
             let cwd = currentDirectory()

@@ -52,7 +52,8 @@ import Testing
         let a = dir.write("pods/ns_a_1/app/0.log", "x\n")
         dir.write("pods/ns_b_2/app/0.log", "x\n")
         dir.mkdir("pods/ns_c_3/app/0.log")
-        let targets = FileMatch.resolve([LabelSet([
+        var resolver = FileMatch.Resolver()
+        let targets = resolver.resolve([LabelSet([
             "__path__": dir.path + "/pods/*/*/*.log",
             "__path_exclude__": dir.path + "/pods/ns_b_*/**",
             "job": "pods",
@@ -61,7 +62,7 @@ import Testing
         #expect(targets.first?["__path__"] == a)
         #expect(targets.first?["job"] == "pods")
         #expect(targets.first?["__path_exclude__"] != nil)
-        let fresh = FileMatch.resolve([LabelSet(["__path__": a])], ignoreOlderThan: 1_000_000_000, nowNanoseconds: Int64.max / 2)
+        let fresh = resolver.resolve([LabelSet(["__path__": a])], ignoreOlderThan: 1_000_000_000, nowNanoseconds: Int64.max / 2)
         #expect(fresh.isEmpty, "a file older than ignore_older_than is skipped")
     }
 }

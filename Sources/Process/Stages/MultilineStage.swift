@@ -65,12 +65,9 @@ final class MultilineStage: Stage {
             if isFirst {
                 if blocks[key] != nil, !(blocks[key]!.lines.isEmpty) { emit(key, into: &out) }
                 if blocks[key] == nil { order.append(key) }
-                var start = e
-                start.holdPosition(ctx)
-                blocks[key] = Block(start: start, lines: [e.entry.line], lastSeen: now, hold: start.hold)
-                blocks[key]!.start.hold = nil
+                blocks[key] = Block(start: e, lines: [e.entry.line], lastSeen: now, hold: ctx.held.map(HoldToken.init))
             } else if blocks[key] != nil {
-                if blocks[key]!.hold == nil, let held = ctx.held { blocks[key]!.hold = HoldToken(held) }
+                if blocks[key]!.hold == nil { blocks[key]!.hold = ctx.held.map(HoldToken.init) }
                 blocks[key]!.lines.append(e.entry.line)
                 blocks[key]!.lastSeen = now
             } else {
