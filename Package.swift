@@ -88,6 +88,8 @@ let package = Package(
             "KubeDiscovery", "LogCore", "FakeKubeAPI", "HTTPClientSupport", "TestTLS",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: optimize),
+        // Real journal files for the journal tests and benchmark, written by systemd-journal-remote.
+        .target(name: "JournalFixtures"),
         // A throw-away CA and server certificate (openssl) for the TLS tests and benchmarks.
         .target(name: "TestTLS"),
         // A Kubernetes API server stand-in (list/watch, TLS, tokens, injected failures) for tests and benchmarks.
@@ -97,11 +99,20 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
+        // libsystemd's sd-journal API, for loki.source.journal.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // loki.source.journal: reads the systemd journal on a thread of its own, cursor saved after acknowledgement.
+        .target(name: "JournalSource", dependencies: [
+            "LogCore", "CSystemd",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], swiftSettings: optimize),
         // zlib, for reading rotated .gz files.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapters that turn each module into an Alloy component.
         .target(name: "Components", dependencies: [
             "Runtime", "LogCore", "FileSource", "Relabel", "Process", "LokiWrite", "HTTPClientSupport", "KubeDiscovery",
+            "JournalSource",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
@@ -123,6 +134,10 @@ let package = Package(
         .executableTarget(name: "PipelineBenchmark", dependencies: [
             "Components", "FileSource", "LogCore", "Runtime", "Syntax", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: optimize),
+        // Benchmark of loki.source.journal: a 1,000,000-entry journal read, labelled and forwarded.
+        .executableTarget(name: "JournalBenchmark", dependencies: [
+            "Components", "JournalSource", "JournalFixtures", "LogCore", "Runtime", "Syntax", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: optimize),
         // End-to-end benchmark: the real binary shipping to a local Loki-compatible receiver.
         .executableTarget(name: "ShipBenchmark", dependencies: ["FakeLoki"]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
@@ -139,7 +154,8 @@ let package = Package(
         .testTarget(name: "ProcessTests", dependencies: ["Process", "Relabel", "LogCore", "Components", "Runtime", "Syntax"]),
         .testTarget(name: "KubeDiscoveryTests", dependencies: ["KubeDiscovery", "LogCore", "FakeKubeAPI", "TestTLS", "HTTPClientSupport", "Components", "Runtime", "Syntax"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI", "TestTLS"]),
+        .testTarget(name: "JournalSourceTests", dependencies: ["JournalSource", "JournalFixtures", "LogCore", "Components", "Runtime", "Syntax"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI", "TestTLS", "JournalFixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,16 +13,11 @@ public enum AllComponents {
                                          exports: ["receiver": placeholderReceiver, "rules": .capsule(RulesCapsule(ownerID: "", rules: []))]))
         r.register(ComponentRegistration("loki.echo", LokiEcho.self, exports: ["receiver": placeholderReceiver]))
         r.register(ComponentRegistration("loki.source.file", LokiSourceFile.self))
+        r.register(ComponentRegistration("loki.source.journal", LokiSourceJournal.self))
         r.register(ComponentRegistration("loki.write", LokiWriteComponent.self, exports: ["receiver": placeholderReceiver]))
-        r.markUnsupported(notYetImplemented, note: "yet")
         r.markUnsupported(outOfScope)
         return r
     }()
-
-    /// Components of Tributary's scope that later work will add.
-    static let notYetImplemented = [
-        "loki.source.journal",
-    ]
 
     /// Alloy components outside a node log agent's scope (families end in `.*`).
     static let outOfScope = [

@@ -185,33 +185,6 @@ public enum PositionsFile {
         }
         return table
     }
-
-    static func unquoteJSON(_ s: String) -> String? {
-        let b = Array(s.utf8)
-        guard b.count >= 2, b.first == 34, b.last == 34 else { return nil }
-        var out: [UInt8] = []
-        var i = 1
-        while i < b.count - 1 {
-            let c = b[i]
-            if c != 92 { out.append(c); i += 1; continue }
-            guard i + 1 < b.count - 1 else { return nil }
-            let e = b[i + 1]
-            i += 2
-            switch e {
-            case 34, 92, 47: out.append(e)
-            case UInt8(ascii: "n"): out.append(10)
-            case UInt8(ascii: "r"): out.append(13)
-            case UInt8(ascii: "t"): out.append(9)
-            case UInt8(ascii: "u"):
-                guard i + 4 <= b.count - 1, let v = UInt32(String(decoding: b[i..<i + 4], as: UTF8.self), radix: 16),
-                      let sc = Unicode.Scalar(v) else { return nil }
-                out += Array(String(sc).utf8)
-                i += 4
-            default: return nil
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }
 
 extension Substring {

@@ -38,14 +38,14 @@ private extension String {
 
 /// Converting one line's bytes into UTF-8, replacing what cannot be decoded with U+FFFD.
 enum LineDecoder {
-    static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+    static let replacement = UTF8Bytes.replacement
 
     /// Returns the UTF-8 line and whether anything had to be replaced. `line` excludes the line feed.
     static func decode(_ line: UnsafeRawBufferPointer, _ encoding: TextEncoding) -> ([UInt8], Bool) {
         switch encoding {
         case .utf8:
-            if isASCII(line) || isValidUTF8(line) { return (Array(line), false) }
-            return (repairUTF8(line), true)
+            if UTF8Bytes.isValid(line) { return (Array(line), false) }
+            return (UTF8Bytes.repaired(line), true)
         case .latin1:
             var out: [UInt8] = []
             out.reserveCapacity(line.count + line.count / 4)
@@ -56,51 +56,6 @@ enum LineDecoder {
         case .utf16LE, .utf16BE:
             return decodeUTF16(line, bigEndian: encoding == .utf16BE)
         }
-    }
-
-    static func isASCII(_ b: UnsafeRawBufferPointer) -> Bool {
-        var i = 0
-        let n = b.count
-        while i + 8 <= n {
-            if b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-            i += 8
-        }
-        while i < n {
-            if b[i] >= 0x80 { return false }
-            i += 1
-        }
-        return true
-    }
-
-    /// Length of the valid UTF-8 sequence starting at `i`, or 0 if it is invalid.
-    static func sequenceLength(_ b: UnsafeRawBufferPointer, _ i: Int) -> Int { TextHelpers.utf8SequenceLength(b, i) }
-
-    static func isValidUTF8(_ b: UnsafeRawBufferPointer) -> Bool {
-        var i = 0
-        while i < b.count {
-            let l = sequenceLength(b, i)
-            if l == 0 { return false }
-            i += l
-        }
-        return true
-    }
-
-    /// Replaces each invalid byte with U+FFFD.
-    static func repairUTF8(_ b: UnsafeRawBufferPointer) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count + 8)
-        var i = 0
-        while i < b.count {
-            let l = sequenceLength(b, i)
-            if l == 0 {
-                out += replacement
-                i += 1
-            } else {
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i..<i + l]))
-                i += l
-            }
-        }
-        return out
     }
 
     static func decodeUTF16(_ b: UnsafeRawBufferPointer, bigEndian: Bool) -> ([UInt8], Bool) {

@@ -196,3 +196,21 @@ extension RelabelRule {
             && a.replacement == b.replacement
     }
 }
+
+extension Relabeler {
+    /// The label names `rules` can read (source labels, and the target of `keepequal`/`dropequal`); nil when a rule
+    /// reads every label name (`labelmap`). Labels outside this set cannot change the result, so a caller may leave
+    /// them out of the input when they would be removed afterwards anyway.
+    public static func labelsRead(by rules: [RelabelRule]) -> Set<String>? {
+        var names = Set<String>()
+        for rule in rules {
+            switch rule.action {
+            case .labelmap: return nil
+            case .keepequal, .dropequal: names.insert(rule.targetLabel)
+            default: break
+            }
+            names.formUnion(rule.sourceLabels)
+        }
+        return names
+    }
+}

@@ -25,6 +25,23 @@ public protocol Component: AnyObject, Sendable {
     func update(_ arguments: any Sendable) async throws
 }
 
+/// A component's health, as Alloy reports it: unhealthy while it cannot do its work (e.g. its journal cannot be
+/// opened), with the reason.
+public struct ComponentHealth: Sendable, Equatable {
+    public enum State: String, Sendable { case healthy, unhealthy, unknown, exited }
+    public var state: State
+    public var message: String
+    public init(state: State, message: String) {
+        self.state = state
+        self.message = message
+    }
+}
+
+/// A component that knows whether it is healthy. Components that do not report are healthy while they run.
+public protocol HealthReporting: Component {
+    var health: ComponentHealth { get }
+}
+
 /// Arguments of a component, decoded from its block body.
 public protocol ComponentArguments: Sendable {
     init(_ decoder: inout BodyDecoder)

@@ -171,6 +171,17 @@ public actor Controller {
         }
     }
 
+    /// The components that report themselves unhealthy, in configuration order, with their messages.
+    public func unhealthyComponents() -> [(id: String, message: String)] {
+        var out: [(id: String, message: String)] = []
+        for (i, c) in components.enumerated() {
+            guard let reporting = c as? any HealthReporting else { continue }
+            let h = reporting.health
+            if h.state == .unhealthy { out.append((graph.nodes[i].id, h.message)) }
+        }
+        return out
+    }
+
     /// Waits until every component's run task has returned (they return after cancellation).
     public func waitForComponents() async {
         for t in tasks { await t?.value }

@@ -3,7 +3,16 @@ import NIOHTTP1
 import NIOPosix
 import Prometheus
 
-/// The agent's HTTP endpoint: `/metrics` (Prometheus text format), `/-/ready` and `/-/healthy`.
+/// What the HTTP endpoint asks the running agent.
+struct AgentProbes: Sendable {
+    /// Whether every component was built and started.
+    var isReady: @Sendable () async -> Bool
+    /// The components that report themselves unhealthy, with their reasons.
+    var unhealthy: @Sendable () async -> [(id: String, message: String)]
+}
+
+/// The agent's HTTP endpoint: `/metrics` (Prometheus text format), `/-/ready` and `/-/healthy` (200 when every
+/// component is healthy, else 500 naming the unhealthy ones and why, as Alloy answers).
 final class AgentHTTPServer: Sendable {
     let channel: any Channel
     let group: MultiThreadedEventLoopGroup
@@ -15,14 +24,14 @@ final class AgentHTTPServer: Sendable {
     }
 
     static func start(host: String, port: Int, registry: PrometheusCollectorRegistry,
-                      isReady: @escaping @Sendable () async -> Bool) async throws -> AgentHTTPServer {
+                      probes: AgentProbes) async throws -> AgentHTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(Handler(registry: registry, isReady: isReady))
+                    channel.pipeline.addHandler(Handler(registry: registry, probes: probes))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
@@ -44,13 +53,13 @@ final class AgentHTTPServer: Sendable {
         typealias OutboundOut = HTTPServerResponsePart
 
         let registry: PrometheusCollectorRegistry
-        let isReady: @Sendable () async -> Bool
+        let probes: AgentProbes
         var uri = "/"
         var method = HTTPMethod.GET
 
-        init(registry: PrometheusCollectorRegistry, isReady: @escaping @Sendable () async -> Bool) {
+        init(registry: PrometheusCollectorRegistry, probes: AgentProbes) {
             self.registry = registry
-            self.isReady = isReady
+            self.probes = probes
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -69,9 +78,18 @@ final class AgentHTTPServer: Sendable {
                 case "/metrics":
                     respond(ctx.value, status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.emitToBuffer())
                 case "/-/healthy":
-                    respond(ctx.value, status: .ok, contentType: "text/plain", body: Array("All Alloy components are healthy.\n".utf8))
+                    let unhealthy = probes.unhealthy
+                    let promise = loop.makePromise(of: [(id: String, message: String)].self)
+                    promise.completeWithTask { await unhealthy() }
+                    promise.futureResult.whenSuccess { list in
+                        let healthy = list.isEmpty
+                        let body = healthy ? "All Alloy components are healthy.\n"
+                            : "unhealthy components: " + list.map { "\($0.id) (\($0.message))" }.joined(separator: ", ") + "\n"
+                        selfBound.value.respond(ctx.value, status: healthy ? .ok : .internalServerError, contentType: "text/plain",
+                                                body: Array(body.utf8))
+                    }
                 case "/-/ready":
-                    let isReady = self.isReady
+                    let isReady = probes.isReady
                     let promise = loop.makePromise(of: Bool.self)
                     promise.completeWithTask { await isReady() }
                     promise.futureResult.whenSuccess { ready in

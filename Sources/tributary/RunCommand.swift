@@ -82,7 +82,9 @@ struct RunCommand: AsyncParsableCommand {
         let (host, port) = try parseListenAddress(listenAddress)
         let server: AgentHTTPServer
         do {
-            server = try await AgentHTTPServer.start(host: host, port: port, registry: registry) { await controller.isReady }
+            server = try await AgentHTTPServer.start(
+                host: host, port: port, registry: registry,
+                probes: AgentProbes(isReady: { await controller.isReady }, unhealthy: { await controller.unhealthyComponents() }))
         } catch {
             logger.error("cannot start HTTP server", metadata: ["addr": "\(listenAddress)", "err": "\(error)"])
             throw ExitCode(1)

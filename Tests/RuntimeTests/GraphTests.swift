@@ -67,7 +67,7 @@ func load(_ text: String) -> (ConfigGraph?, [String]) {
         #expect(d2 == ["c.alloy:1:1: component \"prometheus.scrape\" is not supported by Tributary",
                        "c.alloy:4:1: component \"discovery.docker\" is not supported by Tributary"])
         let (_, d3) = load("loki.source.journal \"j\" {\n\tforward_to = []\n}\n")
-        #expect(d3 == ["c.alloy:1:1: component \"loki.source.journal\" is not supported by Tributary yet"])
+        #expect(d3 == [])
     }
 
     @Test func labelsRequiredAndUnique() {
@@ -130,9 +130,9 @@ func load(_ text: String) -> (ConfigGraph?, [String]) {
 
     @Test func registryHasNoClashes() {
         let r = AllComponents.registry
-        #expect(r.registrations.keys.sorted() == ["discovery.kubernetes", "discovery.relabel", "local.file_match", "loki.echo", "loki.process", "loki.relabel", "loki.source.file", "loki.write"])
+        #expect(r.registrations.keys.sorted() == ["discovery.kubernetes", "discovery.relabel", "local.file_match", "loki.echo", "loki.process", "loki.relabel", "loki.source.file", "loki.source.journal", "loki.write"])
         for name in r.registrations.keys { #expect(!r.isUnsupported(name)) }
         #expect(r.isUnsupported("prometheus.exporter.unix"))
-        #expect(r.isUnsupported("loki.source.journal"))
+        #expect(!r.isUnsupported("loki.source.journal"))
     }
 }

@@ -1,0 +1,95 @@
+import JournalSource
+import LogCore
+import Logging
+import Relabel
+import Runtime
+import Synchronization
+
+/// `loki.source.journal`: reads the systemd journal through libsystemd and forwards its entries, labelled by the
+/// static `labels`, `job` (the component id) and whatever `relabel_rules` make of the `__journal_*` fields. The
+/// cursor of the last acknowledged entry is kept in `<data>/positions.yml`. See `JournalSource`.
+public final class LokiSourceJournal: TypedComponent, HealthReporting {
+    public struct Arguments: ComponentArguments {
+        var forwardTo: [ReceiverRef]
+        var formatAsJSON: Bool
+        var labels: [String: String]
+        var matches: JournalMatches
+        var maxAge: AlloyDuration
+        var path: String
+        var rules: [RelabelRule]
+        var legacyPosition: (file: String, name: String)?
+
+        public init(_ d: inout BodyDecoder) {
+            forwardTo = d.required("forward_to")
+            formatAsJSON = d.attribute("format_as_json", default: false)
+            labels = d.attribute("labels", default: [String: String]())
+            for name in labels.keys.sorted() where !isValidLabelName(name) {
+                d.error("invalid label name \"\(name)\" in labels: a label name matches [a-zA-Z_][a-zA-Z0-9_]*", attribute: "labels")
+            }
+            let matchText: String = d.attribute("matches", default: "")
+            do throws(JournalMatches.ParseError) { matches = try JournalMatches(matchText) } catch {
+                matches = try! JournalMatches("")
+                d.error(error.message, attribute: "matches")
+            }
+            maxAge = d.attribute("max_age", default: AlloyDuration(nanoseconds: 7 * 3600 * 1_000_000_000))
+            if maxAge.nanoseconds < 0 { d.error("max_age must not be negative", attribute: "max_age") }
+            path = d.attribute("path", default: "")
+            rules = d.attribute("relabel_rules", default: RulesRef.zero).rules
+            if var b = d.block("legacy_position") {
+                let file: String = b.required("file")
+                let name: String = b.required("name")
+                legacyPosition = (file, name)
+                d.absorb(&b)
+            }
+        }
+
+        /// Whether the reader must restart for these arguments (anything but the same values).
+        func differs(from other: Arguments) -> Bool {
+            forwardTo.map(\.capsule.ownerID) != other.forwardTo.map(\.capsule.ownerID) || formatAsJSON != other.formatAsJSON
+                || labels != other.labels || matches != other.matches || maxAge != other.maxAge || path != other.path
+                || rules != other.rules
+        }
+    }
+
+    private let id: String
+    private let source: JournalSource
+    private let current: Mutex<Arguments>
+
+    public init(options: ComponentOptions, arguments: Arguments) async throws {
+        id = options.id
+        var logger = Logger(label: "tributary")
+        logger[metadataKey: "component"] = "\(options.id)"
+        source = try JournalSource(componentID: options.id, positionsPath: options.dataPath + "/positions.yml",
+                                   legacyPosition: arguments.legacyPosition,
+                                   settings: LokiSourceJournal.settings(arguments, id: options.id), logger: logger)
+        current = Mutex(arguments)
+    }
+
+    static func settings(_ a: Arguments, id: String) -> JournalSource.Settings {
+        var statics = LabelSet(a.labels)
+        statics["job"] = id
+        let rules = a.rules
+        let relabel: @Sendable (LabelSet) -> LabelSet? = { Relabeler.apply(rules, to: $0) }
+        let labeling = JournalLabeling(staticLabels: statics, labelsRead: Relabeler.labelsRead(by: rules),
+                                       formatAsJSON: a.formatAsJSON, relabel: relabel)
+        let config = JournalConfig(path: a.path, matches: a.matches, maxAgeNanoseconds: a.maxAge.nanoseconds)
+        return JournalSource.Settings(config: config, labeling: labeling, forward: a.forwardTo.fanout)
+    }
+
+    public var exports: [String: Value] { [:] }
+
+    public var health: ComponentHealth {
+        let s = source.status
+        return ComponentHealth(state: s.healthy ? .healthy : .unhealthy, message: s.message)
+    }
+
+    public func update(arguments: Arguments) async throws {
+        let changed = current.withLock { c -> Bool in
+            defer { c = arguments }
+            return arguments.differs(from: c)
+        }
+        if changed { source.update(LokiSourceJournal.settings(arguments, id: id)) }
+    }
+
+    public func run() async { await source.run() }
+}
