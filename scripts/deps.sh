@@ -3,8 +3,9 @@
 # Usage: scripts/deps.sh            (as root, or with sudo available)
 set -euo pipefail
 
-# System libraries and tools the build and the tests use (openssl makes the TLS certificates of the fake API server).
-REQUIRED_PACKAGES=(zlib1g-dev libre2-dev libdeflate-dev libisal-dev pkg-config openssl)
+# System libraries and tools the build and the tests use (openssl makes the TLS certificates of the fake API server;
+# systemd-journal-remote writes the real journal files of the journal tests, benchmark and example).
+REQUIRED_PACKAGES=(zlib1g-dev libre2-dev libdeflate-dev libisal-dev libsystemd-dev pkg-config openssl systemd-journal-remote)
 
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do

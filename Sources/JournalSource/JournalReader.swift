@@ -136,10 +136,11 @@ final class JournalReader: Sendable {
     /// Opens the journal, trying again every reopen interval until it opens or the reader is stopped.
     private func open(_ config: JournalConfig) -> SystemJournal? {
         var lastFailure = ""
+        let path = JournalReader.absolute(config.path)
         while !isStopping {
             do throws(JournalError) {
-                try JournalReader.checkDirectories(config.path)
-                let journal = try SystemJournal(path: config.path)
+                try JournalReader.checkDirectories(path)
+                let journal = try SystemJournal(path: path)
                 try journal.add(config.matches)
                 return journal
             } catch {
@@ -153,6 +154,15 @@ final class JournalReader: Sendable {
             }
         }
         return nil
+    }
+
+    /// `path` made absolute against the working directory (libsystemd wants absolute directories).
+    static func absolute(_ path: String) -> String {
+        guard !path.isEmpty, !path.hasPrefix("/") else { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let cwd = String(cString: buffer)
+        return (cwd == "/" ? "" : cwd) + "/" + (path.hasPrefix("./") ? String(path.dropFirst(2)) : path)
     }
 
     /// libsystemd opens a missing or unreadable directory as an empty journal: say so instead of reading nothing.

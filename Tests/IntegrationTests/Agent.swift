@@ -105,3 +105,19 @@ func temporaryDirectory() -> URL {
     try! FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
     return u
 }
+
+/// Runs a script of the repository with bash: (status, stdout, stderr).
+func runScript(_ path: String) throws -> (Int32, String, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/bash")
+    p.arguments = [path]
+    p.currentDirectoryURL = Repo.root
+    let o = Pipe(), e = Pipe()
+    p.standardOutput = o
+    p.standardError = e
+    try p.run()
+    let od = o.fileHandleForReading.readDataToEndOfFile()
+    let ed = e.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: od, as: UTF8.self), String(decoding: ed, as: UTF8.self))
+}

@@ -13,9 +13,18 @@ import Testing
         #"2026-11-25T10:00:00.000000001Z {container="orders-api", namespace="default", pod="orders-api-7d9f8b6c5-x2k4q", stream="stdout"} {"level":"info","msg":"request completed","method":"GET","path":"/orders/42","status":200,"duration_ms":12}"#,
         #"2026-11-25T10:00:00.100000002Z {container="orders-api", namespace="default", pod="orders-api-7d9f8b6c5-x2k4q", stream="stdout"} {"level":"warn","msg":"slow query","table":"orders","duration_ms":840}"#,
         #"2026-11-25T10:00:01.200000000Z {container="orders-api", namespace="default", pod="orders-api-7d9f8b6c5-x2k4q", stream="stderr"} {"level":"error","msg":"payment gateway timeout","order_id":42,"retry":true}"#,
+        // The bundled journal: kubelet, containerd and the kernel (sshd is not matched), unit/level/node labels.
+        #"2026-11-25T09:59:58.000000000Z {job="loki.source.journal.system", level="info", node="node-1", unit="kernel"} eth0: Link is Up - 10Gbps/Full - flow control rx/tx"#,
+        #"2026-11-25T09:59:58.250000000Z {job="loki.source.journal.system", level="info", node="node-1", unit="containerd.service"} time="2026-11-25T09:59:58.250000000Z" level=info msg="StartContainer for \"4f1c2a8e\" returns successfully""#,
+        #"2026-11-25T09:59:58.500000000Z {job="loki.source.journal.system", level="info", node="node-1", unit="kubelet.service"} I1125 09:59:58.500000    1204 kubelet.go:2412] "SyncLoop (PLEG): event for pod" pod="airflow/airflow-scheduler-0" event="ContainerStarted""#,
+        #"2026-11-25T09:59:58.750000000Z {job="loki.source.journal.system", level="error", node="node-1", unit="kubelet.service"} E1125 09:59:58.750000    1204 pod_workers.go:1298] "Error syncing pod, skipping" err="failed to \"StartContainer\" for \"git-sync\" with CrashLoopBackOff" pod="airflow/airflow-scheduler-0""#,
+        #"2026-11-25T09:59:59.250000000Z {job="loki.source.journal.system", level="warning", node="node-1", unit="kernel"} Memory cgroup out of memory: Killed process 3412 (python3) total-vm:2104332kB, anon-rss:1048576kB"#,
+        #"2026-11-25T09:59:59.500000000Z {job="loki.source.journal.system", level="warning", node="node-1", unit="containerd.service"} time="2026-11-25T09:59:59.500000000Z" level=warning msg="cleanup warnings" namespace=k8s.io"#,
     ]
 
     @Test func echoesTheFixtureThroughTheTypicalPodPipeline() throws {
+        let (written, _, writeErr) = try runScript("scripts/example-journal.sh")
+        #expect(written == 0, "\(writeErr)")
         let storage = temporaryDirectory()
         let agent = try Agent(["run", "examples/local.alloy", "--storage.path", storage.path, "--server.http.listen-addr", "127.0.0.1:0"])
         let complete = agent.waitFor { a in Self.expectedOutput.allSatisfy { a.stdout.contains($0 + "\n") } }
@@ -33,6 +42,8 @@ import Testing
             #expect(metrics?.1.contains("loki_source_file_read_lines_total") == true)
             #expect(metrics?.1.contains("loki_source_file_files_active_total{component_id=\"loki.source.file.pods\"} 4") == true)
             #expect(metrics?.1.contains("loki_process_dropped_lines_total{component_id=\"loki.process.pods\",reason=\"kube_system\"} 2") == true,
+                    "\(metrics?.1 ?? "")")
+            #expect(metrics?.1.contains("loki_source_journal_target_lines_total{component_id=\"loki.source.journal.system\"} 6") == true,
                     "\(metrics?.1 ?? "")")
         } else {
             Issue.record("no listen address logged: \(agent.stderr)")
