@@ -136,7 +136,8 @@ let package = Package(
         ], swiftSettings: optimize),
         // Benchmark of loki.source.journal: a 1,000,000-entry journal read, labelled and forwarded.
         .executableTarget(name: "JournalBenchmark", dependencies: [
-            "Components", "JournalSource", "JournalFixtures", "LogCore", "Runtime", "Syntax", .product(name: "Logging", package: "swift-log"),
+            "Components", "JournalSource", "JournalFixtures", "LogCore", "Relabel", "Runtime", "Syntax",
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: optimize),
         // End-to-end benchmark: the real binary shipping to a local Loki-compatible receiver.
         .executableTarget(name: "ShipBenchmark", dependencies: ["FakeLoki"]),

@@ -11,7 +11,7 @@ public final class LokiRelabel: TypedComponent, LogsReceiver {
     public struct Arguments: ComponentArguments {
         var forwardTo: [ReceiverRef]
         var maxCacheSize: Int
-        var rules: [RelabelRule]
+        public internal(set) var rules: [RelabelRule]
         public init(_ d: inout BodyDecoder) {
             forwardTo = d.required("forward_to")
             maxCacheSize = d.attribute("max_cache_size", default: 10000)

@@ -6,6 +6,10 @@ import Runtime
 public struct RulesCapsule: CapsuleValue {
     public let ownerID: String
     public let rules: [RelabelRule]
+    public init(ownerID: String, rules: [RelabelRule]) {
+        self.ownerID = ownerID
+        self.rules = rules
+    }
     public var capsuleName: String { "relabel.Rules" }
     public func isEqual(to other: any CapsuleValue) -> Bool { (other as? RulesCapsule)?.ownerID == ownerID }
 }

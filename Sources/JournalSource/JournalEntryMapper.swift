@@ -1,4 +1,7 @@
 import LogCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why an entry read from the journal was not forwarded.
 public enum JournalSkipReason: String, CaseIterable, Sendable, Error {
@@ -26,8 +29,8 @@ struct JournalEntryMapper {
     private var key: [UInt8] = []
     private var cache: [[UInt8]: Result<LabelSet, JournalSkipReason>] = [:]
     private static let cacheLimit = 4096
-    /// Label names made for field names already seen (every-field mode).
-    private var labelNames: [(field: [UInt8], label: String)] = []
+    /// Label names made for field names already seen (every-field mode), by a hash of the field name.
+    private var labelNames: [UInt64: [(field: [UInt8], label: String)]] = [:]
     /// Every field of the entry, for JSON lines: bytes and where each name and value lie.
     private var fieldBytes: [UInt8] = []
     private var fieldSpans: [(name: Range<Int>, value: Range<Int>)] = []
@@ -117,12 +120,14 @@ struct JournalEntryMapper {
     }
 
     private mutating func addLabels(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, to out: inout [Label]) {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in name { hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3 }
         let label: String
-        if let known = labelNames.first(where: { name.elementsEqual($0.field) }) {
+        if let known = labelNames[hash]?.first(where: { k in k.field.withUnsafeBytes { compare($0, name) == 0 } }) {
             label = known.label
         } else {
             label = JournalLabeling.labelName(field: name)
-            labelNames.append((Array(name), label))
+            labelNames[hash, default: []].append((Array(name), label))
         }
         addLabel(label, value, to: &out)
     }
@@ -169,7 +174,10 @@ struct JournalEntryMapper {
 
     private func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
         let n = min(a.count, b.count)
-        for i in 0..<n where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        if n > 0 {
+            let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+            if c != 0 { return Int(c) }
+        }
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 }

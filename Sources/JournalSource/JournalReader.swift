@@ -56,6 +56,8 @@ final class JournalReader: Sendable {
 
     static let maxBatchEntries = 2048
     static let maxBatchBytes = 1 << 20
+    /// About 15 MiB of journal file at a typical entry size: how far the mapped pages may grow between trims.
+    static let entriesBetweenTrims = 32_768
 
     let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
@@ -110,14 +112,20 @@ final class JournalReader: Sendable {
             return
         }
         var mapper = JournalEntryMapper(labeling)
+        var sinceTrim = 0
         while !isStopping {
             guard credits.wait(timeout: .now() + .milliseconds(100)) == .success else { continue }
             let (batch, failure) = read(journal, &mapper, onEntry: onFirstEntry)
             onFirstEntry = false
             if let batch {
+                sinceTrim += batch.entries.count + batch.skipped.values.reduce(0, +)
                 continuation.yield(.batch(batch))
             } else {
                 credits.signal()
+            }
+            if sinceTrim >= JournalReader.entriesBetweenTrims || (sinceTrim > 0 && batch?.caughtUp ?? true) {
+                MappedJournalTrimmer.trim()
+                sinceTrim = 0
             }
             if let failure, failure.lostPlace {
                 // Entries were read but their cursor is unknown: start again from the last acknowledged cursor.

@@ -27,6 +27,18 @@ public func appendGoJSONString(_ b: UnsafeRawBufferPointer, to out: inout [UInt8
     var i = 0
     let n = b.count
     while i < n {
+        // A run of bytes written as they are.
+        var j = i
+        while j < n {
+            let c = b[j]
+            if c < 0x20 || c >= 0x80 || c == 34 || c == 92 || c == 60 || c == 62 || c == 38 { break }
+            j += 1
+        }
+        if j > i {
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i..<j]))
+            i = j
+            if i == n { break }
+        }
         let c = b[i]
         if c >= 0x80 {
             let l = TextHelpers.utf8SequenceLength(b, i)
@@ -48,8 +60,7 @@ public func appendGoJSONString(_ b: UnsafeRawBufferPointer, to out: inout [UInt8
         case 10: out.append(contentsOf: [92, 110])
         case 13: out.append(contentsOf: [92, 114])
         case 9: out.append(contentsOf: [92, 116])
-        case 0..<32, 60, 62, 38: out.append(contentsOf: [92, 117, 48, 48, hexDigits[Int(c >> 4)], hexDigits[Int(c & 15)]])
-        default: out.append(c)
+        default: out.append(contentsOf: [92, 117, 48, 48, hexDigits[Int(c >> 4)], hexDigits[Int(c & 15)]])
         }
         i += 1
     }
