@@ -10,6 +10,8 @@ struct JournalMetrics {
     let dropped: [JournalSkipReason: Counter]
     /// Seconds between now and the last entry read; 0 once the reader reached the end of the journal.
     let lag: Gauge
+    /// 1 while the journal is open and read, 0 while it cannot be opened.
+    let open: Gauge
 
     init(componentID: String) {
         let dims = [("component_id", componentID)]
@@ -25,5 +27,6 @@ struct JournalMetrics {
         }
         dropped = drops
         lag = Gauge(label: "tributary_source_journal_lag_seconds", dimensions: dims)
+        open = Gauge(label: "tributary_source_journal_open", dimensions: dims)
     }
 }

@@ -109,9 +109,11 @@ public final class JournalSource: Sendable {
         switch event {
         case .opened(let from):
             setStatus(Status(healthy: true, message: "journal tailer is running"))
+            metrics.open.record(1)
             logger.info("reading the journal", metadata: ["from": "\(from)"])
         case .openFailed(let message):
             setStatus(Status(healthy: false, message: message))
+            metrics.open.record(0)
             logger.error("cannot open the journal; trying again", metadata: ["err": "\(message)"])
         case .warning(let message):
             logger.warning("\(message)")

@@ -1,6 +1,7 @@
 import FakeKubeAPI
 import FakeLoki
 import Foundation
+import JournalFixtures
 import TestTLS
 import Testing
 
@@ -62,6 +63,17 @@ import Testing
         config = config.replacingOccurrences(of: "/var/log/pods/", with: logs.path + "/")
         config = config.replacingOccurrences(of: "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push", with: loki.pushURL)
         config = config.replacingOccurrences(of: "\tpath_targets = discovery.relabel.pods.output", with: "\tpath_targets = discovery.relabel.pods.output\n\tsync_period  = \"200ms\"")
+        // The host's journal is this test's journal directory: kubelet, containerd, the kernel, and sshd (not matched).
+        let journal = dir.appendingPathComponent("journal")
+        try FileManager.default.createDirectory(at: journal, withIntermediateDirectories: true)
+        let now = JournalFixtures.nowMicros
+        try JournalFixtures.write([
+            JournalFixtureEntry([("MESSAGE", "Started kubelet"), ("_SYSTEMD_UNIT", "kubelet.service"), ("PRIORITY", "6")], realtime: now - 4_000),
+            JournalFixtureEntry([("MESSAGE", "Accepted publickey for admin"), ("_SYSTEMD_UNIT", "ssh.service"), ("PRIORITY", "6")], realtime: now - 3_000),
+            JournalFixtureEntry([("MESSAGE", "shim disconnected"), ("_SYSTEMD_UNIT", "containerd.service"), ("PRIORITY", "4")], realtime: now - 2_000),
+            JournalFixtureEntry([("MESSAGE", "oom-kill: task python3"), ("_TRANSPORT", "kernel"), ("PRIORITY", "3")], realtime: now - 1_000),
+        ], to: journal.appendingPathComponent("system.journal").path)
+        config = config.replacingOccurrences(of: "loki.source.journal \"system\" {\n", with: "loki.source.journal \"system\" {\n\tpath = \"\(journal.path)\"\n")
         let cfg = dir.appendingPathComponent("kubernetes.alloy")
         try config.write(to: cfg, atomically: true, encoding: .utf8)
 
@@ -102,7 +114,16 @@ import Testing
         #expect(lines("coredns-1").isEmpty)
         #expect(lines("airflow-worker-9").isEmpty)
         #expect(loki.stats.duplicates == 0)
-        #expect(loki.entries.count == 6)
+        #expect(loki.entries.filter { $0.stream.contains("pod=") }.count == 6)
+
+        // The node's system logs, with unit, level and node labels; sshd is not matched.
+        let system = loki.entries.filter { $0.stream.contains("job=\"loki.source.journal.system\"") }.sorted { $0.timestamp < $1.timestamp }
+        #expect(system.map { [$0.stream, $0.line] } == [
+            ["{job=\"loki.source.journal.system\", level=\"info\", node=\"node-2\", unit=\"kubelet.service\"}", "Started kubelet"],
+            ["{job=\"loki.source.journal.system\", level=\"warning\", node=\"node-2\", unit=\"containerd.service\"}", "shim disconnected"],
+            ["{job=\"loki.source.journal.system\", level=\"error\", node=\"node-2\", unit=\"kernel\"}", "oom-kill: task python3"],
+        ])
+        #expect(loki.entries.count == 9)
         #expect(agent.stop() == 0)
     }
 }
