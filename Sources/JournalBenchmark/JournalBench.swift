@@ -36,16 +36,7 @@ func usage(_ who: Int32 = RUSAGE_SELF.rawValue) -> (cpu: Double, maxRSSKiB: Int)
 
 enum JournalBench {
     static let rules: [String: String] = [
-        "labels": """
-        \trule {
-        \t\tsource_labels = ["__journal__systemd_unit"]
-        \t\ttarget_label  = "unit"
-        \t}
-        \trule {
-        \t\tsource_labels = ["__journal_priority_keyword"]
-        \t\ttarget_label  = "level"
-        \t}
-        """,
+        "labels": JournalFixtures.unitAndLevelRules,
         "json": "",
         "labelmap": """
         \trule {

@@ -27,6 +27,20 @@ public struct JournalFixtureEntry: Sendable {
 /// (`man systemd-journal-remote`), turned into a journal file by `systemd-journal-remote --output=`.
 public enum JournalFixtures {
     public static let bootID = "5f1c2f3e9a8b4c7d8e6f5a4b3c2d1e0f"
+
+    /// The `rule` blocks the tests and the benchmark label journal entries with (for a `loki.relabel` body):
+    /// `unit` from the systemd unit, `level` from the priority keyword.
+    public static let unitAndLevelRules = """
+    \trule {
+    \t\tsource_labels = ["__journal__systemd_unit"]
+    \t\ttarget_label  = "unit"
+    \t}
+
+    \trule {
+    \t\tsource_labels = ["__journal_priority_keyword"]
+    \t\ttarget_label  = "level"
+    \t}
+    """
     public static let remote = "/lib/systemd/systemd-journal-remote"
 
     /// Whether `systemd-journal-remote` is installed (scripts/deps.sh installs it).

@@ -18,15 +18,7 @@ import Testing
         loki.relabel "journal" {
         \tforward_to = []
 
-        \trule {
-        \t\tsource_labels = ["__journal__systemd_unit"]
-        \t\ttarget_label  = "unit"
-        \t}
-
-        \trule {
-        \t\tsource_labels = ["__journal_priority_keyword"]
-        \t\ttarget_label  = "level"
-        \t}
+        \(JournalFixtures.unitAndLevelRules)
         }
 
         loki.write "loki" {

@@ -30,16 +30,7 @@ import Testing
         return entries
     }
 
-    static let unitAndLevel = """
-    \trule {
-    \t\tsource_labels = ["__journal__systemd_unit"]
-    \t\ttarget_label  = "unit"
-    \t}
-    \trule {
-    \t\tsource_labels = ["__journal_priority_keyword"]
-    \t\ttarget_label  = "level"
-    \t}
-    """
+    static let unitAndLevel = JournalFixtures.unitAndLevelRules
 
     func read(_ body: String, relabel: String = "", expect count: Int, journal: URL) async throws -> [LogEntry] {
         let sink = Sink()
