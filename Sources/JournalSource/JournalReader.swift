@@ -106,6 +106,9 @@ final class JournalReader: Sendable {
             let start = try JournalReader.position(journal, cursor: cursor, maxAgeNanoseconds: config.maxAgeNanoseconds)
             onFirstEntry = start.onFirstEntry
             if let warning = start.warning { continuation.yield(.warning(warning)) }
+            if config.path.isEmpty && !journal.hasFiles {
+                continuation.yield(.warning("no journal file of this machine under /var/log/journal or /run/log/journal yet: the local journal is the subdirectory named by /etc/machine-id (in a container, mount the host's /etc/machine-id)"))
+            }
             continuation.yield(.opened(start.description))
         } catch {
             continuation.yield(.openFailed("cannot position the journal: \(error)"))

@@ -51,6 +51,9 @@ final class SystemJournal {
         }
     }
 
+    /// Whether any journal file was found (persistent or runtime).
+    var hasFiles: Bool { sd_journal_has_persistent_files(handle) > 0 || sd_journal_has_runtime_files(handle) > 0 }
+
     /// Moves to the next entry; false at the end of the journal.
     func next() throws(JournalError) -> Bool {
         let r = sd_journal_next(handle)

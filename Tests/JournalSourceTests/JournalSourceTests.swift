@@ -163,6 +163,51 @@ import Testing
         #expect(sink1.lines + sink2.lines == (0..<300).map { "first-\($0)" } + (0..<200).map { "second-\($0)" })
     }
 
+    @Test func aCursorOlderThanMaxAgeStartsAtMaxAge() async throws {
+        let dir = temporaryDirectory()
+        let hour: UInt64 = 3_600_000_000
+        try JournalFixtures.write([JournalFixtureEntry([("MESSAGE", "ten hours ago"), ("_SYSTEMD_UNIT", "a.service")], realtime: now - 10 * hour, monotonic: 1)],
+                                  to: dir.appendingPathComponent("a.journal").path)
+        let data = dir.appendingPathComponent("data")
+        let sink1 = Sink()
+        let r1 = try await JournalHarness.start("\tpath = \"\(dir.path)\"\n\tmax_age = \"0s\"", sink: sink1, data: data)
+        #expect(await sink1.wait { $0.count == 1 })
+        await r1.stop()
+        // The agent was down for hours: the entries between the cursor and max_age are skipped.
+        try JournalFixtures.write([
+            JournalFixtureEntry([("MESSAGE", "nine hours ago"), ("_SYSTEMD_UNIT", "a.service")], realtime: now - 9 * hour, monotonic: 2),
+            JournalFixtureEntry([("MESSAGE", "a minute ago"), ("_SYSTEMD_UNIT", "a.service")], realtime: now - hour / 60, monotonic: 3),
+        ], to: dir.appendingPathComponent("b.journal").path)
+        let sink2 = Sink()
+        let r2 = try await JournalHarness.start("\tpath = \"\(dir.path)\"", sink: sink2, data: data)
+        #expect(await sink2.wait { $0.count >= 1 })
+        try await Task.sleep(for: .milliseconds(300))
+        await r2.stop()
+        #expect(sink2.lines == ["a minute ago"])
+    }
+
+    @Test func legacyPositionTakesOverPromtailsCursor() async throws {
+        let dir = temporaryDirectory()
+        let base = now - 60_000_000
+        try JournalFixtures.write((0..<6).map { JournalFixtureEntry([("MESSAGE", "m-\($0)"), ("_SYSTEMD_UNIT", "a.service")], realtime: base + UInt64($0), monotonic: UInt64($0) + 1) },
+                                  to: dir.appendingPathComponent("s.journal").path)
+        // Promtail's positions file, as its yaml writer leaves it: the cursor of m-2 unquoted under cursor-<job>.
+        let journal = try SystemJournal(path: dir.path)
+        for _ in 0..<3 { _ = try journal.next() }
+        let cursor = try journal.cursor()
+        let legacy = dir.appendingPathComponent("promtail-positions.yaml")
+        try "positions:\n  /var/log/syslog: \"1234\"\n  cursor-systemd-journal: \(cursor)\n".write(to: legacy, atomically: true, encoding: .utf8)
+        let sink = Sink()
+        let running = try await JournalHarness.start("\tpath = \"\(dir.path)\"\n\tlegacy_position {\n\t\tfile = \"\(legacy.path)\"\n\t\tname = \"systemd-journal\"\n\t}",
+                                                     sink: sink, data: dir.appendingPathComponent("data"))
+        #expect(await sink.wait { $0.count >= 3 })
+        try await Task.sleep(for: .milliseconds(300))
+        await running.stop()
+        #expect(sink.lines == ["m-3", "m-4", "m-5"])
+        let saved = try String(contentsOf: dir.appendingPathComponent("data/positions.yml"), encoding: .utf8)
+        #expect(saved.hasPrefix("# tributary journal positions v1\npositions:\n  \"cursor-loki.source.journal.j\": \"s="), "\(saved)")
+    }
+
     @Test func aJournalFileAddedWhileRunningIsFollowed() async throws {
         let dir = temporaryDirectory()
         let base = now - 30_000_000
