@@ -116,6 +116,7 @@ final class JournalReader: Sendable {
         }
         var mapper = JournalEntryMapper(labeling)
         var sinceTrim = 0
+        var lastTrim = ContinuousClock.now
         while !isStopping {
             guard credits.wait(timeout: .now() + .milliseconds(100)) == .success else { continue }
             let (batch, failure) = read(journal, &mapper, onEntry: onFirstEntry)
@@ -126,9 +127,12 @@ final class JournalReader: Sendable {
             } else {
                 credits.signal()
             }
-            if sinceTrim >= JournalReader.entriesBetweenTrims || (sinceTrim > 0 && batch?.caughtUp ?? true) {
+            // Every 32,768 entries while catching up; at most once a second once at the end of the journal.
+            if sinceTrim >= JournalReader.entriesBetweenTrims
+                || (sinceTrim > 0 && batch?.caughtUp ?? true && ContinuousClock.now - lastTrim >= .seconds(1)) {
                 MappedJournalTrimmer.trim()
                 sinceTrim = 0
+                lastTrim = ContinuousClock.now
             }
             if let failure, failure.lostPlace {
                 // Entries were read but their cursor is unknown: start again from the last acknowledged cursor.

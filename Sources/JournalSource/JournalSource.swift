@@ -94,8 +94,9 @@ public final class JournalSource: Sendable {
                 if s.reader === reader { s.reader = nil }
                 return s.generation != generation
             }
-            // A reader that ended on its own (an unreadable cursor) is started again after a pause.
-            if !replaced && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(100)) }
+            // A reader that ended on its own (a journal it could not position in or take a cursor from) is started
+            // again, from the last acknowledged cursor, after a pause.
+            if !replaced && !Task.isCancelled { try? await Task.sleep(for: .seconds(1)) }
         }
         syncLoop.cancel()
         await syncLoop.value
