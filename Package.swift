@@ -117,7 +117,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
         .executableTarget(name: "tributary", dependencies: [
-            "Syntax", "Runtime", "Components", "LogCore", "Process",
+            "Syntax", "Runtime", "Components", "LogCore", "Process", "LokiWrite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),

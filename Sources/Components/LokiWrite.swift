@@ -35,9 +35,17 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
                 c.gzipLevel = e.attribute("gzip_level", default: 1)
                 c.client = HTTPClientArguments.decode(&e)
                 if var q = e.block("queue_config") {
-                    _ = q.optional("capacity", as: ByteSize.self)
-                    _ = q.optional("min_shards", as: Int.self)
-                    _ = q.optional("block_on_overflow", as: Bool.self)
+                    // Alloy's in-memory queue and its shards: Tributary's write-ahead log and its one sender per
+                    // endpoint take their place, so these are read (and type-checked) but change nothing.
+                    if q.optional("capacity", as: ByteSize.self) != nil {
+                        q.warning("queue_config.capacity has no effect in Tributary: entries wait in the write-ahead log (wal.max_size), not in a memory queue", attribute: "capacity")
+                    }
+                    if q.optional("min_shards", as: Int.self) != nil {
+                        q.warning("queue_config.min_shards has no effect in Tributary: each endpoint has one sender, reading the write-ahead log in order", attribute: "min_shards")
+                    }
+                    if q.optional("block_on_overflow", as: Bool.self) != nil {
+                        q.warning("queue_config.block_on_overflow has no effect in Tributary: a full write-ahead log holds sources back (wal.on_full = \"backpressure\") or drops its oldest segment (\"drop_oldest\")", attribute: "block_on_overflow")
+                    }
                     drain = q.attribute("drain_timeout", default: drain)
                     e.absorb(&q)
                 }
@@ -50,11 +58,14 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
             config.maxStreams = d.attribute("max_streams", default: 0)
             config.drainTimeout = drain.swiftDuration
             if var w = d.block("wal") {
-                _ = w.attribute("enabled", default: true)
+                if !w.attribute("enabled", default: true) {
+                    w.warning("wal.enabled = false has no effect: Tributary always writes entries to its write-ahead log before acknowledging them", attribute: "enabled")
+                }
                 config.walMaxSegmentAge = w.attribute("max_segment_age", default: AlloyDuration.seconds(3600)).swiftDuration
                 if config.walMaxSegmentAge <= .zero { w.error("max_segment_age must be positive", attribute: "max_segment_age") }
-                _ = w.optional("min_read_frequency", as: AlloyDuration.self)
-                _ = w.optional("max_read_frequency", as: AlloyDuration.self)
+                for name in ["min_read_frequency", "max_read_frequency"] where w.optional(name, as: AlloyDuration.self) != nil {
+                    w.warning("wal.\(name) has no effect in Tributary: senders are woken by every append, not by polling the log", attribute: name)
+                }
                 config.drainTimeout = w.attribute("drain_timeout", default: drain).swiftDuration
                 config.walMaxSize = w.attribute("max_size", default: ByteSize(bytes: 1 << 30)).bytes
                 config.walSegmentSize = w.attribute("segment_size", default: ByteSize(bytes: 64 << 20)).bytes

@@ -1,5 +1,20 @@
 import Metrics
 
+/// The buckets of `loki.write`'s histograms, for the metrics backend the executable sets up (swift-prometheus'
+/// default value buckets, 5 … 10,000, would put every push in the first one).
+public enum LokiWriteHistograms {
+    public static let buckets: [String: [Double]] = [
+        // Prometheus' default buckets, as Alloy's request duration uses: 5 ms … 10 s.
+        "loki_write_request_duration_seconds": [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        // Compressed push bodies: 1 KiB … 16 MiB (the default batch_size is 1 MiB before compression).
+        "loki_write_request_size_bytes": (0..<15).map { 1024 * pow2($0) },
+        // From an entry's creation to its delivery (or drop): 10 ms … 1 h, so that "more than 5 minutes behind" shows.
+        "loki_write_entry_propagation_latency_seconds": [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+    ]
+
+    private static func pow2(_ n: Int) -> Double { Double(1 << n) }
+}
+
 /// The metrics of `loki.write` (Alloy's names, plus `tributary_wal_*`).
 struct WriteMetrics: Sendable {
     let componentID: String

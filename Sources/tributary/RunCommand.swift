@@ -2,6 +2,7 @@ import ArgumentParser
 import Components
 import Dispatch
 import Logging
+import LokiWrite
 import Metrics
 import Process
 import Prometheus
@@ -64,13 +65,16 @@ struct RunCommand: AsyncParsableCommand {
             printError(validation.pretty())
             throw ExitCode(1)
         }
+        for w in validation.items where w.severity == .warning { logger.warning("\(w.description)") }
         let drain: Int64
         do { drain = try AlloyDuration.parse(drainTimeout) } catch {
             throw ValidationError("--drain-timeout: \(error.message)")
         }
 
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.valueHistogramBuckets = LokiWriteHistograms.buckets
+        MetricsSystem.bootstrap(factory)
         CustomMetrics.install(PrometheusCustomMetrics(registry: registry))
 
         guard mkdirAll(storagePath) else {
