@@ -6,9 +6,10 @@ import Glibc
 #endif
 
 /// Builds the components of a configuration in dependency order, runs them, re-evaluates the arguments of
-/// dependents when a component publishes new exports, and stops them in reverse order.
+/// dependents when a component publishes new exports, applies a new configuration in place (``reload(_:)``), and
+/// stops them in reverse order.
 public actor Controller {
-    public let graph: ConfigGraph
+    public private(set) var graph: ConfigGraph
     let storagePath: String
     let allowExperimental: Bool
     let logger: Logger
@@ -83,35 +84,146 @@ public actor Controller {
     /// Builds and starts every component in dependency order; throws the diagnostics of the first that fails.
     public func start() async throws {
         for i in graph.nodes.indices {
-            let node = graph.nodes[i]
-            let (args, diags) = Controller.decodeArguments(node, scope: Controller.scope(graph.nodes, exports),
+            let (args, diags) = Controller.decodeArguments(graph.nodes[i], scope: Controller.scope(graph.nodes, exports),
                                                            allowExperimental: allowExperimental)
             if diags.hasErrors { throw diags }
-            let continuation = wakeUpsContinuation
-            let pending = self.pending
-            let dataPath = storagePath + "/" + node.id
-            if mkdir(dataPath, 0o750) != 0 && errno != EEXIST {
-                throw Diagnostics([Diagnostic(file: node.source, start: node.block.nameOffset, end: node.block.lcurly,
-                                              message: "cannot create data directory \(dataPath): \(String(cString: strerror(errno)))")])
-            }
-            let options = ComponentOptions(id: node.id, dataPath: dataPath) { newExports in
-                pending.store(newExports, for: i)
-                continuation.yield()
-            }
-            let component: any Component
-            do {
-                component = try await node.registration.build(options, args)
-            } catch {
-                throw Diagnostics([Diagnostic(file: node.source, start: node.block.nameOffset, end: node.block.lcurly,
-                                              message: "Failed to build component: \(error)")])
-            }
-            components[i] = component
-            exports[i] = component.exports
-            tasks[i] = Task { await component.run() }
-            logger.debug("started component", metadata: ["component": "\(node.id)"])
+            try await build(i, args)
         }
         updateTask = Task { await self.processUpdates() }
         isReady = true
+    }
+
+    /// Builds node `i` of the current graph with `args` and starts it.
+    private func build(_ i: Int, _ args: any Sendable) async throws(Diagnostics) {
+        let node = graph.nodes[i]
+        let continuation = wakeUpsContinuation
+        let pending = self.pending
+        let dataPath = storagePath + "/" + node.id
+        if mkdir(dataPath, 0o750) != 0 && errno != EEXIST {
+            throw Diagnostics([Diagnostic(file: node.source, start: node.block.nameOffset, end: node.block.lcurly,
+                                          message: "cannot create data directory \(dataPath): \(String(cString: strerror(errno)))")])
+        }
+        let id = node.id
+        let options = ComponentOptions(id: id, dataPath: dataPath) { newExports in
+            pending.store(newExports, for: id)
+            continuation.yield()
+        }
+        let component: any Component
+        do {
+            component = try await node.registration.build(options, args)
+        } catch {
+            throw Diagnostics([Diagnostic(file: node.source, start: node.block.nameOffset, end: node.block.lcurly,
+                                          message: "Failed to build component: \(error)")])
+        }
+        // A reload may have replaced the graph while this component was being built.
+        guard graph.nodes.indices.contains(i), graph.nodes[i].id == id else {
+            logger.warning("configuration changed while a component was being built; not starting it", metadata: ["component": "\(id)"])
+            return
+        }
+        components[i] = component
+        exports[i] = component.exports
+        tasks[i] = Task { await component.run() }
+        logger.debug("started component", metadata: ["component": "\(id)"])
+    }
+
+    /// What a reload did.
+    public struct ReloadResult: Sendable {
+        public var added: [String] = []
+        public var updated: [String] = []
+        public var removed: [String] = []
+        public var unchanged = 0
+        /// Errors (the new configuration was refused, or a component could not be built or updated) and warnings.
+        public var diagnostics = Diagnostics()
+    }
+
+    /// Applies a new configuration to the running pipeline, as Alloy's reload does. A configuration with errors
+    /// (types, references, cycles) is refused and nothing changes. Otherwise, in the new dependency order:
+    /// components whose block is written exactly as before keep running untouched; changed ones get their new
+    /// arguments through `update`; new ones are built and started. Components no longer in the configuration are
+    /// then stopped (sources first), each with `drainTimeout` to drain, once nothing refers to them any more.
+    public func reload(_ newGraph: ConfigGraph, drainTimeout: Duration = .seconds(15)) async -> ReloadResult {
+        var result = ReloadResult()
+        result.diagnostics = newGraph.warnings
+        result.diagnostics.append(contentsOf: Controller.validate(newGraph, allowExperimental: allowExperimental))
+        if result.diagnostics.hasErrors || !isReady { return result }
+
+        let old = graph
+        var oldIndex: [String: Int] = [:]
+        for (i, n) in old.nodes.enumerated() { oldIndex[n.id] = i }
+        let kept = Set(newGraph.nodes.map(\.id))
+        let removed = old.nodes.indices.filter { !kept.contains(old.nodes[$0].id) }
+        let removedTasks = removed.reversed().map { (old.nodes[$0].id, tasks[$0]) }
+        graph = newGraph
+        exports = newGraph.nodes.map { n in oldIndex[n.id].flatMap { exports[$0] } }
+        components = newGraph.nodes.map { n in oldIndex[n.id].flatMap { components[$0] } }
+        tasks = newGraph.nodes.map { n in oldIndex[n.id].flatMap { tasks[$0] } }
+
+        for j in newGraph.nodes.indices {
+            let node = newGraph.nodes[j]
+            if let o = oldIndex[node.id], Controller.writtenAlike(old.nodes[o], node) {
+                result.unchanged += 1
+                continue
+            }
+            let (args, diags) = Controller.decodeArguments(node, scope: Controller.scope(graph.nodes, exports),
+                                                           allowExperimental: allowExperimental)
+            result.diagnostics.append(contentsOf: diags)
+            if diags.hasErrors { continue }
+            if let component = components[j] {
+                do {
+                    try await component.update(args)
+                    exports[j] = component.exports
+                    result.updated.append(node.id)
+                } catch {
+                    result.diagnostics.append(Diagnostic(file: node.source, start: node.block.nameOffset, end: node.block.lcurly,
+                                                         message: "Failed to update component: \(error)"))
+                }
+            } else {
+                do throws(Diagnostics) {
+                    try await build(j, args)
+                    result.added.append(node.id)
+                } catch {
+                    result.diagnostics.append(contentsOf: error)
+                }
+            }
+        }
+        // Dependents see the exports of new and updated components.
+        for id in result.added + result.updated {
+            if let j = graph.nodes.firstIndex(where: { $0.id == id }), let e = exports[j] { pending.store(e, for: id) }
+        }
+        wakeUpsContinuation.yield()
+
+        for (id, task) in removedTasks {
+            guard let task else { continue }
+            if !(await Controller.cancelAndWait(task, drainTimeout)) {
+                logger.warning("component did not stop within the drain timeout", metadata: ["component": "\(id)"])
+            }
+            result.removed.append(id)
+        }
+        return result
+    }
+
+    /// Whether two nodes are written exactly alike (same id, same text of the block).
+    static func writtenAlike(_ a: ComponentNode, _ b: ComponentNode) -> Bool {
+        guard a.id == b.id else { return false }
+        func text(_ n: ComponentNode) -> ArraySlice<UInt8> {
+            n.source.bytes[n.block.nameOffset..<min(n.block.rcurly + 1, n.source.bytes.count)]
+        }
+        return text(a) == text(b)
+    }
+
+    /// Cancels a component's run task and waits up to `timeout` for it to return; false when it did not.
+    static func cancelAndWait(_ task: Task<Void, Never>, _ timeout: Duration) async -> Bool {
+        task.cancel()
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await task.value; return true }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
     }
 
     /// Applies published exports and re-evaluates the dependents of every component that published, each once per
@@ -123,7 +235,9 @@ public actor Controller {
             let published = pending.takeAll()
             if published.isEmpty { continue }
             var dependents = Set<Int>()
-            for (i, newExports) in published {
+            for (id, newExports) in published {
+                // Exports of a component that a reload removed are dropped.
+                guard let i = graph.nodes.firstIndex(where: { $0.id == id }) else { continue }
                 exports[i] = newExports
                 dependents.formUnion(graph.dependents(of: i))
             }
@@ -153,18 +267,7 @@ public actor Controller {
         isReady = false
         for i in graph.nodes.indices.reversed() {
             guard let task = tasks[i] else { continue }
-            task.cancel()
-            let finished = await withTaskGroup(of: Bool.self) { group in
-                group.addTask { await task.value; return true }
-                group.addTask {
-                    try? await Task.sleep(for: drainTimeout)
-                    return false
-                }
-                let first = await group.next() ?? false
-                group.cancelAll()
-                return first
-            }
-            if !finished {
+            if !(await Controller.cancelAndWait(task, drainTimeout)) {
                 logger.warning("component did not stop within the drain timeout", metadata: ["component": "\(graph.nodes[i].id)"])
             }
             tasks[i] = nil
@@ -188,13 +291,13 @@ public actor Controller {
     }
 }
 
-/// The newest exports each component published that the controller has not applied yet.
+/// The newest exports each component (by id) published that the controller has not applied yet.
 final class PendingExports: Sendable {
-    private let published = Mutex<[Int: [String: Value]]>([:])
+    private let published = Mutex<[String: [String: Value]]>([:])
 
-    func store(_ exports: [String: Value], for node: Int) { published.withLock { $0[node] = exports } }
+    func store(_ exports: [String: Value], for id: String) { published.withLock { $0[id] = exports } }
 
-    func takeAll() -> [Int: [String: Value]] {
+    func takeAll() -> [String: [String: Value]] {
         published.withLock { p in
             defer { p = [:] }
             return p

@@ -9,10 +9,13 @@ struct AgentProbes: Sendable {
     var isReady: @Sendable () async -> Bool
     /// The components that report themselves unhealthy, with their reasons.
     var unhealthy: @Sendable () async -> [(id: String, message: String)]
+    /// Re-reads and applies the configuration: whether it was applied, and the message for the caller.
+    var reload: @Sendable () async -> (applied: Bool, message: String)
 }
 
-/// The agent's HTTP endpoint: `/metrics` (Prometheus text format), `/-/ready` and `/-/healthy` (200 when every
-/// component is healthy, else 500 naming the unhealthy ones and why, as Alloy answers).
+/// The agent's HTTP endpoint: `/metrics` (Prometheus text format), `/-/ready`, `/-/healthy` (200 when every
+/// component is healthy, else 500 naming the unhealthy ones and why, as Alloy answers) and `/-/reload` (GET or POST:
+/// 200 once the configuration file was re-read and applied, 400 with the diagnostics when it is refused).
 final class AgentHTTPServer: Sendable {
     let channel: any Channel
     let group: MultiThreadedEventLoopGroup
@@ -87,6 +90,14 @@ final class AgentHTTPServer: Sendable {
                             : "unhealthy components: " + list.map { "\($0.id) (\($0.message))" }.joined(separator: ", ") + "\n"
                         selfBound.value.respond(ctx.value, status: healthy ? .ok : .internalServerError, contentType: "text/plain",
                                                 body: Array(body.utf8))
+                    }
+                case "/-/reload":
+                    let reload = probes.reload
+                    let promise = loop.makePromise(of: (applied: Bool, message: String).self)
+                    promise.completeWithTask { await reload() }
+                    promise.futureResult.whenSuccess { r in
+                        selfBound.value.respond(ctx.value, status: r.applied ? .ok : .badRequest, contentType: "text/plain",
+                                                body: Array(r.message.utf8))
                     }
                 case "/-/ready":
                     let isReady = probes.isReady

@@ -83,12 +83,14 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let controller = Controller(graph: graph, storagePath: storagePath, allowExperimental: allowExperimental, logger: logger)
+        let reloader = ConfigReloader(path: config, controller: controller, drainTimeout: .nanoseconds(drain), logger: logger)
         let (host, port) = try parseListenAddress(listenAddress)
         let server: AgentHTTPServer
         do {
             server = try await AgentHTTPServer.start(
                 host: host, port: port, registry: registry,
-                probes: AgentProbes(isReady: { await controller.isReady }, unhealthy: { await controller.unhealthyComponents() }))
+                probes: AgentProbes(isReady: { await controller.isReady }, unhealthy: { await controller.unhealthyComponents() },
+                                    reload: { await reloader.reload() }))
         } catch {
             logger.error("cannot start HTTP server", metadata: ["addr": "\(listenAddress)", "err": "\(error)"])
             throw ExitCode(1)
@@ -106,8 +108,13 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info("all components started", metadata: ["components": "\(graph.nodes.count)"])
 
-        let signal = await signals.wait()
-        logger.info("received signal, shutting down", metadata: ["signal": "\(signal)"])
+        var signal = await signals.next()
+        while signal == SIGHUP {
+            logger.info("received SIGHUP, reloading the configuration")
+            _ = await reloader.reload()
+            signal = await signals.next()
+        }
+        logger.info("received signal, shutting down", metadata: ["signal": "\(signal == SIGINT ? "SIGINT" : "SIGTERM")"])
         await controller.stop(drainTimeout: .nanoseconds(drain))
         await server.shutdown()
         logger.info("shutdown complete")
@@ -133,7 +140,8 @@ func mkdirAll(_ path: String) -> Bool {
     return true
 }
 
-/// Waits for SIGINT or SIGTERM. (Unchecked: the dispatch sources are only kept alive, never touched again.)
+/// Delivers SIGINT, SIGTERM and SIGHUP in order. (Unchecked: the dispatch sources are only kept alive, never
+/// touched again.)
 final class SignalWaiter: @unchecked Sendable {
     private let stream: AsyncStream<Int32>
     private let sources: [any DispatchSourceSignal]
@@ -142,7 +150,7 @@ final class SignalWaiter: @unchecked Sendable {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
         self.stream = stream
         var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler { continuation.yield(sig) }
@@ -152,10 +160,10 @@ final class SignalWaiter: @unchecked Sendable {
         self.sources = sources
     }
 
-    func wait() async -> String {
+    /// The next signal received (SIGTERM when the stream ends).
+    func next() async -> Int32 {
         var it = stream.makeAsyncIterator()
-        let sig = await it.next() ?? SIGTERM
-        return sig == SIGINT ? "SIGINT" : "SIGTERM"
+        return await it.next() ?? SIGTERM
     }
 }
 
