@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(name: "KubeDiscoveryTests", dependencies: ["KubeDiscovery", "LogCore", "FakeKubeAPI", "TestTLS", "HTTPClientSupport", "Components", "Runtime", "Syntax"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "JournalSourceTests", dependencies: ["JournalSource", "JournalFixtures", "LogCore", "Components", "Runtime", "Syntax"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI", "TestTLS", "JournalFixtures"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI", "TestTLS", "JournalFixtures", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,3 +18,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
+
+# kubernetes-validate (PyPI; it bundles the Kubernetes schemas) checks the rendered manifests offline.
+if ! command -v kubernetes-validate >/dev/null 2>&1; then
+  echo "installing: kubernetes-validate (PyPI)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check kubernetes-validate 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages kubernetes-validate
+  hash -r
+fi

@@ -15,7 +15,7 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
         if !message.isEmpty { s += ": " + message }
         switch status {
         case 401: s += " (the credentials were not accepted: check the service-account token or kubeconfig user)"
-        case 403: s += " (permission missing: the service account needs get, list and watch on this resource — see deploy/rbac.yaml)"
+        case 403: s += " (permission missing: the service account needs get, list and watch on this resource — see deploy/kubernetes/rbac.yaml)"
         default: break
         }
         return s

@@ -110,7 +110,7 @@ public final class KubernetesDiscovery: Sendable {
         }
         guard let client = made else { return }
         if config.role == .pod && !config.restrictsToNode {
-            logger.warning("discovery.kubernetes watches the pods of every node: on a DaemonSet add selectors { role = \"pod\" field = \"spec.nodeName=\" + sys.env(\"NODE_NAME\") } with NODE_NAME from the downward API (spec.nodeName, as deploy/daemonset.yaml does) so that each node lists and watches only its own pods")
+            logger.warning("discovery.kubernetes watches the pods of every node: on a DaemonSet add selectors { role = \"pod\" field = \"spec.nodeName=\" + sys.env(\"NODE_NAME\") } with NODE_NAME from the downward API (spec.nodeName, as deploy/kubernetes/daemonset.yaml does) so that each node lists and watches only its own pods")
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.publisher() }

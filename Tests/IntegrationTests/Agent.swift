@@ -106,18 +106,33 @@ func temporaryDirectory() -> URL {
     return u
 }
 
-/// Runs a script of the repository with bash: (status, stdout, stderr).
-func runScript(_ path: String) throws -> (Int32, String, String) {
+/// Runs a program to completion from the repository root: (status, stdout, stderr). `stdin` is written to it first.
+func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> (Int32, String, String) {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/bash")
-    p.arguments = [path]
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
     p.currentDirectoryURL = Repo.root
-    let o = Pipe(), e = Pipe()
+    let o = Pipe(), e = Pipe(), i = Pipe()
     p.standardOutput = o
     p.standardError = e
+    p.standardInput = i
     try p.run()
+    if let stdin { i.fileHandleForWriting.write(stdin) }
+    try i.fileHandleForWriting.close()
     let od = o.fileHandleForReading.readDataToEndOfFile()
     let ed = e.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: od, as: UTF8.self), String(decoding: ed, as: UTF8.self))
+}
+
+/// Runs a script of the repository with bash: (status, stdout, stderr).
+func runScript(_ path: String) throws -> (Int32, String, String) { try runProcess("/bin/bash", [path]) }
+
+/// The path of a program found on PATH, or nil.
+func which(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let path = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
 }
