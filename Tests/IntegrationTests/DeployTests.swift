@@ -54,3 +54,26 @@ import Yams
         #expect(status == 0, "\(err)")
     }
 }
+
+/// The Loki chart values describe the plan's Loki, in the form Loki 3.x accepts.
+@Suite struct LokiValuesTests {
+    @Test func simpleScalableWithTSDBOnS3AndThirtyDaysOfRetention() throws {
+        let text = try String(contentsOf: Repo.root.appendingPathComponent("deploy/loki/values.yaml"), encoding: .utf8)
+        let values = try #require(try Yams.load(yaml: text) as? [String: Any])
+        #expect(values["deploymentMode"] as? String == "SimpleScalable")
+        func replicas(_ k: String) -> Int? { (values[k] as? [String: Any])?["replicas"] as? Int }
+        #expect([replicas("write"), replicas("read"), replicas("backend"), replicas("gateway")] == [3, 3, 1, 2])
+        let loki = try #require(values["loki"] as? [String: Any])
+        let schema = try #require(((loki["schemaConfig"] as? [String: Any])?["configs"] as? [[String: Any]])?.last)
+        #expect(schema["store"] as? String == "tsdb" && schema["schema"] as? String == "v13" && schema["object_store"] as? String == "s3")
+        let s3 = try #require((loki["storage"] as? [String: Any])?["s3"] as? [String: Any])
+        #expect(s3["s3ForcePathStyle"] as? Bool == true, "Ceph's RGW wants path-style requests")
+        let compactor = try #require(loki["compactor"] as? [String: Any])
+        #expect(compactor["retention_enabled"] as? Bool == true)
+        #expect(compactor["delete_request_store"] as? String == "s3", "Loki 3.x refuses retention without a delete request store")
+        let limits = try #require(loki["limits_config"] as? [String: Any])
+        #expect(limits["retention_period"] as? String == "720h")
+        #expect(limits["enforce_metric_name"] == nil, "removed in Loki 3.x")
+        #expect(limits["allow_structured_metadata"] as? Bool == true, "the audit and Airflow examples send structured metadata")
+    }
+}
