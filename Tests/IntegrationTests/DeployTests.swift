@@ -77,3 +77,71 @@ import Yams
         #expect(limits["allow_structured_metadata"] as? Bool == true, "the audit and Airflow examples send structured metadata")
     }
 }
+
+/// The alert rules of deploy/alerts/ pass promtool, and fire at the plan's thresholds (promtool's rule unit tests).
+@Suite struct AlertRulesTests {
+    /// The `groups:` of a PrometheusRule manifest, as a Prometheus rules file.
+    func rulesFile(_ manifest: String) throws -> String {
+        let lines = manifest.split(separator: "\n", omittingEmptySubsequences: false)
+        let spec = try #require(lines.firstIndex(of: "spec:"))
+        return lines[(spec + 1)...].map { $0.hasPrefix("  ") ? String($0.dropFirst(2)) : String($0) }.joined(separator: "\n")
+    }
+
+    @Test func rulesPassPromtoolAndFireAtThePlansThresholds() throws {
+        let promtool = try #require(which("promtool"), "promtool (Debian's prometheus package) is installed by scripts/deps.sh")
+        let dir = temporaryDirectory()
+        for name in ["loki", "tributary"] {
+            let manifest = try String(contentsOf: Repo.root.appendingPathComponent("deploy/alerts/\(name).yaml"), encoding: .utf8)
+            try rulesFile(manifest).write(to: dir.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
+        }
+        let (checked, checkOut, checkErr) = try runProcess(promtool, ["check", "rules", dir.appendingPathComponent("loki.yaml").path,
+                                                                      dir.appendingPathComponent("tributary.yaml").path])
+        #expect(checked == 0, "\(checkOut)\(checkErr)")
+        #expect(checkOut.contains("SUCCESS: 12 rules found") && checkOut.contains("SUCCESS: 9 rules found"), "\(checkOut)")
+
+        // 24 MB a minute is 1.44 GB an hour: over the warning threshold, under the critical one; 3 % of requests
+        // failing: a warning; a journal that stays unreadable: the agent's alert.
+        let tests = """
+        rule_files: [loki.yaml, tributary.yaml]
+        evaluation_interval: 1m
+        tests:
+          - interval: 1m
+            input_series:
+              - series: 'loki_distributor_bytes_received_total{tenant="fake"}'
+                values: '0+24000000x60'
+              - series: 'loki_request_duration_seconds_count{route="loki_api_v1_push", status_code="500"}'
+                values: '0+3x60'
+              - series: 'loki_request_duration_seconds_count{route="loki_api_v1_push", status_code="204"}'
+                values: '0+97x60'
+              - series: 'tributary_source_journal_open{component_id="loki.source.journal.system", instance="node-1"}'
+                values: '0x60'
+            alert_rule_test:
+              - eval_time: 40m
+                alertname: LokiIngestionRateHigh
+                exp_alerts:
+                  - exp_labels: {severity: warning}
+                    exp_annotations: {summary: "Loki ingests 1.44GB an hour (more than 1 GB/h): a noisy producer, or a backfill"}
+              - eval_time: 40m
+                alertname: LokiIngestionRateCritical
+                exp_alerts: []
+              - eval_time: 40m
+                alertname: LokiErrorRateHigh
+                exp_alerts:
+                  - exp_labels: {severity: warning}
+                    exp_annotations: {summary: "3% of Loki's requests fail (more than 1 %)"}
+              - eval_time: 40m
+                alertname: LokiErrorRateCritical
+                exp_alerts: []
+              - eval_time: 40m
+                alertname: TributaryJournalUnreadable
+                exp_alerts:
+                  - exp_labels: {severity: warning, component_id: loki.source.journal.system, instance: node-1}
+                    exp_annotations: {summary: "Tributary on node-1 cannot open the systemd journal: this node's system logs are not collected (see /-/healthy)"}
+        """
+        let testFile = dir.appendingPathComponent("tests.yaml")
+        try tests.write(to: testFile, atomically: true, encoding: .utf8)
+        let (tested, testOut, testErr) = try runProcess(promtool, ["test", "rules", testFile.path])
+        #expect(tested == 0, "\(testOut)\(testErr)")
+        #expect(testOut.contains("SUCCESS"), "\(testOut)")
+    }
+}
