@@ -145,3 +145,33 @@ import Yams
         #expect(testOut.contains("SUCCESS"), "\(testOut)")
     }
 }
+
+/// The image installs exactly the shared libraries the binary links.
+@Suite struct DockerfileTests {
+    @Test func runtimePackagesAreTheLinkedLibrariesPackages() throws {
+        let readelf = try #require(which("readelf"), "readelf (binutils) lists the binary's libraries")
+        let dpkg = try #require(which("dpkg"))
+        let (status, dynamic, err) = try runProcess(readelf, ["-d", Repo.binary])
+        #expect(status == 0, "\(err)")
+        // Direct dependencies, minus the Swift runtime and Foundation (linked statically into the image's release
+        // build with --static-swift-stdlib) and the C library and loader (in the base image).
+        let swiftRuntime = ["libswift", "libFoundation", "lib_Foundation", "libdispatch", "libBlocksRuntime"]
+        let needed = dynamic.split(separator: "\n").compactMap { line -> String? in
+            guard line.contains("(NEEDED)"), let open = line.lastIndex(of: "["), let close = line.lastIndex(of: "]") else { return nil }
+            return String(line[line.index(after: open)..<close])
+        }.filter { lib in !swiftRuntime.contains { lib.hasPrefix($0) } && !lib.hasPrefix("ld-linux") }
+        #expect(needed.contains("libsystemd.so.0") && needed.contains("libre2.so.9"), "\(needed)")
+        var packages = Set<String>()
+        for lib in needed {
+            let (_, owners, _) = try runProcess(dpkg, ["-S", lib])
+            let package = owners.split(separator: "\n").first { $0.hasSuffix("/" + lib) }.map { String($0.split(separator: ":")[0]) }
+            packages.insert(try #require(package, "no Debian package owns \(lib): \(owners)"))
+        }
+        packages.remove("libc6")
+        let dockerfile = try String(contentsOf: Repo.root.appendingPathComponent("deploy/Dockerfile"), encoding: .utf8)
+        let runtimeStage = try #require(dockerfile.components(separatedBy: "FROM debian:bookworm-slim").last)
+        let install = try #require(runtimeStage.range(of: "--no-install-recommends"))
+        let words = runtimeStage[install.upperBound...].prefix { $0 != "&" }.split(whereSeparator: { " \\\n".contains($0) }).map(String.init)
+        #expect(Set(words) == packages.union(["ca-certificates", "tzdata"]), "image: \(words.sorted()), binary: \(packages.sorted())")
+    }
+}
