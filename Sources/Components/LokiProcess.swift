@@ -11,8 +11,11 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
     public struct Arguments: ComponentArguments {
         var forwardTo: [ReceiverRef]
         var pipeline: Pipeline
+        /// The stage blocks as written (nil when they name something whose value may change).
+        var stagesText: String?
         public init(_ d: inout BodyDecoder) {
             forwardTo = d.required("forward_to")
+            stagesText = d.blocksFingerprint
             var a = BodyStageArguments(decoder: d)
             // Nothing after a loki.process reads its extracted map.
             pipeline = StageFactory.pipeline(&a, extractedReadAfter: false)
@@ -101,7 +104,16 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
         await flush(force: true, stopping: true)
     }
 
+    /// New arguments. Stages written exactly as before keep their pipeline and what it holds (a CRI partial line, a
+    /// multiline block): only where entries go changes, as when a reload or a new `loki.write` re-evaluates this
+    /// component. Otherwise held entries are flushed and the new pipeline takes over.
     public func update(arguments: Arguments) async throws {
+        let samePipeline = state.withLock { s -> Bool in
+            guard let old = s.stagesText, old == arguments.stagesText else { return false }
+            s.forwardTo = arguments.forwardTo
+            return true
+        }
+        if samePipeline { return }
         await flush(force: true)
         state.withLock { $0 = arguments }
     }

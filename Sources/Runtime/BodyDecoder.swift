@@ -44,6 +44,20 @@ public struct BodyDecoder: Sendable {
         return nil
     }
 
+    /// The source text of the body's blocks, for telling whether they are written as before; nil when an expression
+    /// in them names anything (another component's export, a standard library function), whose value may change
+    /// while the text stays the same.
+    public var blocksFingerprint: String? {
+        var named = false
+        let blocks = body.filter { if case .block = $0 { return true } else { return false } }
+        forEachTraversal(in: blocks) { _, _ in named = true }
+        if named { return nil }
+        var text: [UInt8] = []
+        let bytes = evaluator.source.bytes
+        for case .block(let b) in blocks { text += bytes[b.nameOffset..<min(b.rcurly + 1, bytes.count)]; text.append(10) }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// Whether the attribute is written in the body.
     public func has(_ name: String) -> Bool { findAttribute(name) != nil }
 

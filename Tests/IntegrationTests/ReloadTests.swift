@@ -175,4 +175,47 @@ import Testing
         #expect(Set(s.loki.entries.map(\.line)) == ["second-before", "second-while-added", "app-after-removal"])
         #expect(agent.stop(SIGTERM) == 0)
     }
+
+    /// A CRI partial line held by `stage.cri` survives a reload that changes only `loki.write`: the `loki.process`
+    /// block is written as before, so its pipeline (and what it holds) is kept.
+    @Test func aHeldPartialLineSurvivesAReloadOfTheWriter() throws {
+        let s = try setUp()
+        defer { s.loki.shutdown() }
+        func config(batchWait: String) -> String {
+            """
+            loki.source.file "app" {
+            \ttargets    = [{"__path__" = "\(s.log.path)", job = "app"}]
+            \tforward_to = [loki.process.cri.receiver]
+            }
+
+            loki.process "cri" {
+            \tforward_to = [loki.write.loki.receiver]
+
+            \tstage.cri { }
+            }
+
+            loki.write "loki" {
+            \tendpoint {
+            \t\turl        = "\(s.loki.pushURL)"
+            \t\tbatch_wait = "\(batchWait)"
+            \t}
+            }
+
+            """
+        }
+        try Data(config(batchWait: "100ms").utf8).write(to: s.cfg)
+        let agent = try Agent(s.args)
+        #expect(agent.waitFor { $0.stderr.contains("all components started") }, "\(agent.stderr)")
+        let addr = try #require(agent.listenAddress)
+        try append(s.log, ["2026-11-25T10:00:00.000000001Z stdout F whole line", "2026-11-25T10:00:00.000000002Z stdout P first half, "])
+        #expect(agent.waitFor { _ in s.loki.entries.count == 1 })
+        try Data(config(batchWait: "200ms").utf8).write(to: s.cfg)
+        let answer = post("http://\(addr)/-/reload")
+        #expect(answer?.1 == "config reloaded (added: 0, updated: 1, removed: 0, unchanged: 2)\n", "\(answer?.1 ?? "none")")
+        try append(s.log, ["2026-11-25T10:00:00.000000003Z stdout F second half"])
+        #expect(agent.waitFor { _ in s.loki.entries.count >= 2 })
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(agent.stop(SIGTERM) == 0)
+        #expect(s.loki.entries.map(\.line) == ["whole line", "first half, second half"])
+    }
 }
