@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(name: "DiscoveryBenchmark", dependencies: [
             "KubeDiscovery", "LogCore", "FakeKubeAPI", "HTTPClientSupport", "TestTLS",
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: optimize),
+        ], path: "Benchmarks/DiscoveryBenchmark", swiftSettings: optimize),
         // Real journal files for the journal tests and benchmark, written by systemd-journal-remote.
         .target(name: "JournalFixtures"),
         // A throw-away CA and server certificate (openssl) for the TLS tests and benchmarks.
@@ -129,18 +129,18 @@ let package = Package(
         // Benchmark of the file reading path (a separate executable; figures in the README).
         .executableTarget(name: "TailBenchmark", dependencies: [
             "FileSource", "LogCore", .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: optimize),
+        ], path: "Benchmarks/TailBenchmark", swiftSettings: optimize),
         // Benchmark of file reading plus a typical loki.process pipeline.
         .executableTarget(name: "PipelineBenchmark", dependencies: [
             "Components", "FileSource", "LogCore", "Runtime", "Syntax", .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: optimize),
+        ], path: "Benchmarks/PipelineBenchmark", swiftSettings: optimize),
         // Benchmark of loki.source.journal: a 1,000,000-entry journal read, labelled and forwarded.
         .executableTarget(name: "JournalBenchmark", dependencies: [
             "Components", "JournalSource", "JournalFixtures", "LogCore", "Relabel", "Runtime", "Syntax",
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: optimize),
+        ], path: "Benchmarks/JournalBenchmark", swiftSettings: optimize),
         // End-to-end benchmark: the real binary shipping to a local Loki-compatible receiver.
-        .executableTarget(name: "ShipBenchmark", dependencies: ["FakeLoki"]),
+        .executableTarget(name: "ShipBenchmark", dependencies: ["FakeLoki"], path: "Benchmarks/ShipBenchmark"),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components", "LogCore"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),

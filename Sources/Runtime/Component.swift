@@ -56,9 +56,19 @@ public protocol TypedComponent: Component {
 
 extension TypedComponent {
     public func update(_ arguments: any Sendable) async throws {
-        guard let a = arguments as? Arguments else { return }
+        guard let a = arguments as? Arguments else {
+            throw ArgumentsMismatch(expected: "\(Arguments.self)", got: "\(type(of: arguments))")
+        }
         try await update(arguments: a)
     }
+}
+
+/// A component was handed arguments decoded for another kind of component (a bug in the runtime, reported rather
+/// than ignored).
+public struct ArgumentsMismatch: Error, CustomStringConvertible {
+    public var expected: String
+    public var got: String
+    public var description: String { "arguments of type \(got) given to a component that takes \(expected)" }
 }
 
 /// How stable a component is, as Alloy labels them.

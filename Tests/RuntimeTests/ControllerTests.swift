@@ -44,6 +44,15 @@ final class SinkComponent: TypedComponent {
 }
 
 @Suite struct ControllerTests {
+    /// Arguments of the wrong type are an error, not a silent no-op.
+    @Test func updateWithTheWrongArgumentsFailsLoudly() async throws {
+        let options = ComponentOptions(id: "test.burst.x", dataPath: "/tmp") { _ in }
+        var d = BodyDecoder(evaluator: Evaluator(source: SourceFile(name: "t", text: "")), body: [], anchor: (0, 0))
+        let component = try await BurstComponent(options: options, arguments: BurstComponent.Arguments(&d))
+        await #expect(throws: ArgumentsMismatch.self) { try await component.update(SinkComponent.Arguments(&d) as any Sendable) }
+        try await component.update(BurstComponent.Arguments(&d) as any Sendable)
+    }
+
     /// A component publishing faster than its dependent evaluates must not queue every publication: the dependent
     /// sees fewer updates than publications, in order, ending with the newest.
     @Test func burstsOfPublicationsAreCoalesced() async throws {
