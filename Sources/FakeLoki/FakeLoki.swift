@@ -36,7 +36,6 @@ public final class FakeLoki: @unchecked Sendable {
         var stats = Stats()
         var failNext: [(status: Int, body: String)] = []
         var failAll: (status: Int, body: String)? = nil
-        var delay: Duration = .zero
     }
 
     private let state = Mutex(State())
@@ -106,7 +105,6 @@ public final class FakeLoki: @unchecked Sendable {
     public func failAll(_ status: Int?, body: String = "injected failure") {
         state.withLock { $0.failAll = status.map { ($0, body) } }
     }
-    public func setDelay(_ d: Duration) { state.withLock { $0.delay = d } }
 
     /// Handles one push; returns (status, body).
     func handle(headers: HTTPHeaders, body: [UInt8]) -> (Int, String) {
@@ -173,8 +171,6 @@ public final class FakeLoki: @unchecked Sendable {
         return (204, "")
     }
 
-    var delay: Duration { state.withLock { $0.delay } }
-
     private final class Handler: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
@@ -200,24 +196,13 @@ public final class FakeLoki: @unchecked Sendable {
                 } else {
                     (status, text) = (404, "404 page not found\n")
                 }
-                let delay = server.delay
-                let ctx = NIOLoopBound(context, eventLoop: context.eventLoop)
-                let me = NIOLoopBound(self, eventLoop: context.eventLoop)
-                let respond = {
-                    var headers = HTTPHeaders()
-                    headers.add(name: "Content-Length", value: String(text.utf8.count))
-                    let c = ctx.value
-                    c.write(me.value.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)
-                    var buf = c.channel.allocator.buffer(capacity: text.utf8.count)
-                    buf.writeString(text)
-                    c.write(me.value.wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
-                    c.writeAndFlush(me.value.wrapOutboundOut(.end(nil)), promise: nil)
-                }
-                if delay > .zero {
-                    context.eventLoop.scheduleTask(in: .nanoseconds(delay.nanoseconds)) { respond() }
-                } else {
-                    respond()
-                }
+                var headers = HTTPHeaders()
+                headers.add(name: "Content-Length", value: String(text.utf8.count))
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)
+                var buf = context.channel.allocator.buffer(capacity: text.utf8.count)
+                buf.writeString(text)
+                context.write(wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }
         }
     }

@@ -284,11 +284,6 @@ public actor Controller {
         }
         return out
     }
-
-    /// Waits until every component's run task has returned (they return after cancellation).
-    public func waitForComponents() async {
-        for t in tasks { await t?.value }
-    }
 }
 
 /// The newest exports each component (by id) published that the controller has not applied yet.

@@ -22,10 +22,6 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
         file?.position(of: start) ?? Position(offset: -1, line: 0, column: 0)
     }
 
-    public var endPosition: Position {
-        file?.position(of: end) ?? Position(offset: -1, line: 0, column: 0)
-    }
-
     /// `file:line:col: message`.
     public var description: String {
         let pos = startPosition
