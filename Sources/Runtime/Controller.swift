@@ -145,7 +145,10 @@ public actor Controller {
         var result = ReloadResult()
         result.diagnostics = newGraph.warnings
         result.diagnostics.append(contentsOf: Controller.validate(newGraph, allowExperimental: allowExperimental))
-        if result.diagnostics.hasErrors || !isReady { return result }
+        if !isReady {
+            result.diagnostics.append(Diagnostic(file: nil, start: -1, message: "the pipeline is starting or stopping; reload refused"))
+        }
+        if result.diagnostics.hasErrors { return result }
 
         let old = graph
         var oldIndex: [String: Int] = [:]
