@@ -126,17 +126,19 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: optimize),
+        // What the benchmarks share: a counting receiver and resource usage.
+        .target(name: "BenchmarkSupport", dependencies: ["LogCore"], path: "Benchmarks/BenchmarkSupport"),
         // Benchmark of the file reading path (a separate executable; figures in the README).
         .executableTarget(name: "TailBenchmark", dependencies: [
-            "FileSource", "LogCore", .product(name: "Logging", package: "swift-log"),
+            "BenchmarkSupport", "FileSource", "LogCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TailBenchmark", swiftSettings: optimize),
         // Benchmark of file reading plus a typical loki.process pipeline.
         .executableTarget(name: "PipelineBenchmark", dependencies: [
-            "Components", "FileSource", "LogCore", "Runtime", "Syntax", .product(name: "Logging", package: "swift-log"),
+            "BenchmarkSupport", "Components", "FileSource", "LogCore", "Runtime", "Syntax", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/PipelineBenchmark", swiftSettings: optimize),
         // Benchmark of loki.source.journal: a 1,000,000-entry journal read, labelled and forwarded.
         .executableTarget(name: "JournalBenchmark", dependencies: [
-            "Components", "JournalSource", "JournalFixtures", "LogCore", "Relabel", "Runtime", "Syntax",
+            "BenchmarkSupport", "Components", "JournalSource", "JournalFixtures", "LogCore", "Relabel", "Runtime", "Syntax",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/JournalBenchmark", swiftSettings: optimize),
         // End-to-end benchmark: the real binary shipping to a local Loki-compatible receiver.

@@ -7,6 +7,7 @@
 //   taskset -c 0 .build/release/JournalBenchmark DIR [labels|json|labelmap|journalctl] [COUNT]
 //
 // DIR is created and filled on the first run (COUNT entries, default 1,000,000) and reused afterwards.
+import BenchmarkSupport
 import Components
 import Foundation
 import JournalFixtures
@@ -16,23 +17,6 @@ import Relabel
 import Runtime
 import Synchronization
 import Syntax
-
-/// Counts what the source forwards.
-final class CountingReceiver: LogsReceiver {
-    let counts = Mutex<(entries: Int, bytes: Int)>((0, 0))
-    func receive(_ batch: EntryBatch) async {
-        var bytes = 0
-        for e in batch.entries { bytes += e.line.count }
-        counts.withLock { $0.entries += batch.count; $0.bytes += bytes }
-    }
-}
-
-func usage(_ who: Int32 = RUSAGE_SELF.rawValue) -> (cpu: Double, maxRSSKiB: Int) {
-    var u = rusage()
-    getrusage(__rusage_who_t(who), &u)
-    return (Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6,
-            Int(u.ru_maxrss))
-}
 
 enum JournalBench {
     static let rules: [String: String] = [
@@ -72,7 +56,7 @@ enum JournalBench {
         defer { try? FileManager.default.removeItem(atPath: data) }
         let component = try await LokiSourceJournal(options: ComponentOptions(id: "loki.source.journal.bench", dataPath: data) { _ in },
                                                     arguments: arguments)
-        let (cpu0, _) = usage()
+        let (cpu0, _) = resourceUsage()
         let start = ContinuousClock.now
         let runner = Task { await component.run() }
         while counter.counts.withLock({ $0.entries }) < expected {
@@ -80,7 +64,7 @@ enum JournalBench {
             if ContinuousClock.now - start > .seconds(600) { break }
         }
         let elapsed = ContinuousClock.now - start
-        let (cpu1, rss) = usage()
+        let (cpu1, rss) = resourceUsage()
         let memory = statusLines(["RssAnon", "RssFile"])
         runner.cancel()
         await runner.value
@@ -159,11 +143,11 @@ enum JournalBench {
         p.arguments = ["-D", dir, "-o", "export", "--no-pager"]
         p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         let start = ContinuousClock.now
-        let (cpu0, _) = usage(RUSAGE_CHILDREN.rawValue)
+        let (cpu0, _) = resourceUsage(children: true)
         try p.run()
         p.waitUntilExit()
         let elapsed = ContinuousClock.now - start
-        let (cpu1, rss) = usage(RUSAGE_CHILDREN.rawValue)
+        let (cpu1, rss) = resourceUsage(children: true)
         let cpu = cpu1 - cpu0
         print("mode:               journalctl -o export > /dev/null")
         print("entries:            \(expected)")

@@ -4,6 +4,7 @@
 //
 //   swift build -c release --product PipelineBenchmark
 //   taskset -c 0 .build/release/PipelineBenchmark DIR
+import BenchmarkSupport
 import Components
 import FileSource
 import LogCore
@@ -15,16 +16,6 @@ import Syntax
 import Glibc
 #endif
 
-/// Counts what reaches the end of the pipeline.
-final class CountingReceiver: LogsReceiver {
-    let counts = Mutex<(entries: Int, bytes: Int)>((0, 0))
-    func receive(_ batch: EntryBatch) async {
-        var bytes = 0
-        for e in batch.entries { bytes += e.line.count }
-        counts.withLock { $0.entries += batch.count; $0.bytes += bytes }
-    }
-}
-
 /// Counts lines read once the pipeline has handled them (receive returns after processing).
 final class Tap: LogsReceiver {
     let next: any LogsReceiver
@@ -34,13 +25,6 @@ final class Tap: LogsReceiver {
         await next.receive(batch)
         lines.withLock { $0 += batch.count }
     }
-}
-
-func usage() -> (Double, Int) {
-    var u = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &u)
-    return (Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6,
-            Int(u.ru_maxrss))
 }
 
 /// The benchmark itself, outside top-level code so that nothing in it is bound to the main actor.
@@ -94,7 +78,7 @@ enum PipelineBench {
         tailConfig.maxPoll = .milliseconds(50)
         let group = try FileTailerGroup(componentID: "loki.source.file.bench", positionsPath: positions, legacyPositionsFile: nil,
                                         config: tailConfig, forward: Fanout([tap]), logger: Logger(label: "bench"))
-        let (cpu0, _) = usage()
+        let (cpu0, _) = resourceUsage()
         let start = ContinuousClock.now
         let runner = Task { await group.run() }
         group.sync(targets: files.map { FileTailerGroup.Target(path: $0, labels: LabelSet(["job": "bench"])) })
@@ -103,7 +87,7 @@ enum PipelineBench {
             if ContinuousClock.now - start > .seconds(600) { break }
         }
         let elapsed = ContinuousClock.now - start
-        let (cpu1, rss) = usage()
+        let (cpu1, rss) = resourceUsage()
         runner.cancel()
         await runner.value
         unlink(positions)

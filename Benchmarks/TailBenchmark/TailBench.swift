@@ -3,6 +3,7 @@
 //
 //   swift build -c release --product TailBenchmark
 //   taskset -c 0 .build/release/TailBenchmark DIR        # one core, as the budget is stated
+import BenchmarkSupport
 import FileSource
 import LogCore
 import Logging
@@ -10,26 +11,6 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Counts what it receives; does nothing else, so the figures are those of reading and splitting.
-final class CountingReceiver: LogsReceiver {
-    let counts = Mutex<(lines: Int, bytes: Int)>((0, 0))
-    func receive(_ batch: EntryBatch) async {
-        var bytes = 0
-        for e in batch.entries { bytes += e.line.count }
-        counts.withLock {
-            $0.lines += batch.count
-            $0.bytes += bytes
-        }
-    }
-}
-
-func cpuSeconds() -> (Double, Int) {
-    var u = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &u)
-    let cpu = Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
-    return (cpu, Int(u.ru_maxrss))   // ru_maxrss is in KiB on Linux
-}
 
 func manifestLines(_ dir: String) -> Int? {
     guard let f = fopen(dir + "/manifest.json", "r") else { return nil }
@@ -68,20 +49,20 @@ enum TailBench {
         config.maxPoll = .milliseconds(50)
         let group = try FileTailerGroup(componentID: "loki.source.file.bench", positionsPath: positions, legacyPositionsFile: nil,
                                         config: config, forward: Fanout([receiver]), logger: Logger(label: "bench"))
-        let (cpu0, _) = cpuSeconds()
+        let (cpu0, _) = resourceUsage()
         let start = ContinuousClock.now
         let runner = Task { await group.run() }
         group.sync(targets: files.map { FileTailerGroup.Target(path: $0, labels: LabelSet(["job": "bench"])) })
-        while receiver.counts.withLock({ $0.lines }) < expected {
+        while receiver.counts.withLock({ $0.entries }) < expected {
             try await Task.sleep(for: .milliseconds(5))
             if ContinuousClock.now - start > .seconds(600) { break }
         }
         let elapsed = ContinuousClock.now - start
-        let (cpu1, maxRSSKiB) = cpuSeconds()
+        let (cpu1, maxRSSKiB) = resourceUsage()
         runner.cancel()
         await runner.value
         unlink(positions)
-        let (lines, bytes) = receiver.counts.withLock { ($0.lines, $0.bytes) }
+        let (lines, bytes) = receiver.counts.withLock { ($0.entries, $0.bytes) }
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let cpu = cpu1 - cpu0
         func fmt(_ v: Double, _ digits: Int = 2) -> String {
