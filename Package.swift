@@ -21,16 +21,19 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
+        // Byte-level codecs every module shares, each written once: JSON, Go quoting, base64, Go durations,
+        // base-2 byte sizes, RFC 3339, UTF-8 checks. Depends on nothing.
+        .target(name: "Codecs", swiftSettings: optimize),
         // Alloy configuration syntax: scanner, parser, AST, printer, diagnostics. Knows nothing of logs.
-        .target(name: "Syntax", swiftSettings: optimize),
+        .target(name: "Syntax", dependencies: ["Codecs"], swiftSettings: optimize),
         // Values, evaluation, standard library, component registry and graph.
-        .target(name: "Runtime", dependencies: ["Syntax", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
+        .target(name: "Runtime", dependencies: ["Codecs", "Syntax", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimize),
         // Shared log types: entries, label sets, batches, receivers, acknowledgements.
-        .target(name: "LogCore", swiftSettings: optimize),
+        .target(name: "LogCore", dependencies: ["Codecs"], swiftSettings: optimize),
         // local.file_match and loki.source.file.
         .target(name: "FileSource", dependencies: [
-            "LogCore", "CZlib",
+            "Codecs", "LogCore", "CZlib",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
@@ -40,7 +43,7 @@ let package = Package(
         .target(name: "Relabel", dependencies: ["CRE2", "LogCore"], swiftSettings: optimize),
         // loki.process stages, one file per stage.
         .target(name: "Process", dependencies: [
-            "LogCore", "Relabel",
+            "Codecs", "LogCore", "Relabel",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
@@ -50,14 +53,14 @@ let package = Package(
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // The HTTP client arguments Alloy shares between components: auth, TLS, proxy, headers.
         .target(name: "HTTPClientSupport", dependencies: [
-            "LogCore",
+            "Codecs", "LogCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: optimize),
         // discovery.kubernetes: list/watch of pods and nodes, targets labelled as Prometheus' Kubernetes SD does.
         .target(name: "KubeDiscovery", dependencies: [
-            "LogCore", "HTTPClientSupport",
+            "Codecs", "LogCore", "HTTPClientSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -67,7 +70,7 @@ let package = Package(
         ], swiftSettings: optimize),
         // loki.write: JSON push bodies, gzip, the write-ahead log.
         .target(name: "LokiWrite", dependencies: [
-            "LogCore", "CDeflate", "CISAL", "HTTPClientSupport",
+            "Codecs", "LogCore", "CDeflate", "CISAL", "HTTPClientSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -77,7 +80,7 @@ let package = Package(
         ], swiftSettings: optimize),
         // A Loki-compatible push receiver for tests and the local demo.
         .target(name: "FakeLoki", dependencies: [
-            "LokiWrite",
+            "LokiWrite", "LogCore",
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -103,7 +106,7 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // loki.source.journal: reads the systemd journal on a thread of its own, cursor saved after acknowledgement.
         .target(name: "JournalSource", dependencies: [
-            "LogCore", "CSystemd",
+            "Codecs", "LogCore", "CSystemd",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
@@ -111,13 +114,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapters that turn each module into an Alloy component.
         .target(name: "Components", dependencies: [
-            "Runtime", "LogCore", "FileSource", "Relabel", "Process", "LokiWrite", "HTTPClientSupport", "KubeDiscovery",
+            "Codecs", "Runtime", "LogCore", "FileSource", "Relabel", "Process", "LokiWrite", "HTTPClientSupport", "KubeDiscovery",
             "JournalSource",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
         .executableTarget(name: "tributary", dependencies: [
-            "Syntax", "Runtime", "Components", "LogCore", "Process", "LokiWrite",
+            "Codecs", "Syntax", "Runtime", "Components", "LogCore", "Process", "LokiWrite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -143,6 +146,7 @@ let package = Package(
         ], path: "Benchmarks/JournalBenchmark", swiftSettings: optimize),
         // End-to-end benchmark: the real binary shipping to a local Loki-compatible receiver.
         .executableTarget(name: "ShipBenchmark", dependencies: ["FakeLoki"], path: "Benchmarks/ShipBenchmark"),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components", "LogCore"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),

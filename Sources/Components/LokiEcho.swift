@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 import Runtime
 
@@ -31,7 +32,7 @@ public final class LokiEcho: TypedComponent, LogsReceiver {
 
     /// Appends one entry in the echo format.
     static func append(_ e: LogEntry, to out: inout [UInt8]) {
-        WallClock.appendRFC3339Nano(e.timestamp, to: &out)
+        RFC3339.appendNano(e.timestamp, to: &out)
         out.append(32)
         e.labels.appendLogQL(to: &out)
         if !e.structuredMetadata.isEmpty {

@@ -23,7 +23,7 @@ public final class LokiSourceJournal: TypedComponent, HealthReporting {
             forwardTo = d.required("forward_to")
             formatAsJSON = d.attribute("format_as_json", default: false)
             labels = d.attribute("labels", default: [String: String]())
-            for name in labels.keys.sorted() where !isValidLabelName(name) {
+            for name in labels.keys.sorted() where !Label.isValidName(name) {
                 d.error("invalid label name \"\(name)\" in labels: a label name matches [a-zA-Z_][a-zA-Z0-9_]*", attribute: "labels")
             }
             let matchText: String = d.attribute("matches", default: "")

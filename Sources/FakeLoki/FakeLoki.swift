@@ -144,7 +144,7 @@ public final class FakeLoki: @unchecked Sendable {
             let names = labels.keys.sorted()
             if names.isEmpty { problems.append("error at least one label pair is required per stream"); continue }
             if names.count > 15 { problems.append("entry for stream has \(names.count) label names; limit 15"); continue }
-            if let bad = names.first(where: { !TextHelpers.isValidLabelName($0) }) { problems.append("invalid label name \(bad)"); continue }
+            if let bad = names.first(where: { !Label.isValidName($0) }) { problems.append("invalid label name \(bad)"); continue }
             let key = "{" + names.map { "\($0)=\"\(labels[$0]!)\"" }.joined(separator: ", ") + "}"
             for v in values {
                 guard v.count >= 2, let ts = v[0] as? String, Int64(ts) != nil, let line = v[1] as? String else {

@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 #if canImport(Glibc)
 import Glibc
@@ -65,9 +66,9 @@ public enum PositionsFile {
         for key in table.keys.sorted(by: { ($0.path, $0.labels) < ($1.path, $1.labels) }) {
             let p = table[key]!
             out += Array("  - path: ".utf8)
-            appendJSONString(key.path, to: &out)
+            JSONString.append(key.path, to: &out)
             out += Array("\n    labels: ".utf8)
-            appendJSONString(key.labels, to: &out)
+            JSONString.append(key.labels, to: &out)
             out += Array("\n    offset: \(p.offset)\n".utf8)
             if let id = p.identity {
                 out += Array("    device: \(id.device)\n    inode: \(id.inode)\n".utf8)
@@ -136,7 +137,7 @@ public enum PositionsFile {
             let name = String(body[..<colon])
             var value = String(body[body.index(after: colon)...]).drop { $0 == " " }
             if value.hasPrefix("\"") {
-                guard let v = unquoteJSON(String(value)) else {
+                guard let v = JSONString.unquote(String(value)) else {
                     current!.errors.append("line \(lineNo): bad quoted string")
                     continue
                 }
@@ -169,7 +170,7 @@ public enum PositionsFile {
                 let q = t.first!
                 guard let end = t.dropFirst().firstIndex(of: q) else { continue }
                 key = String(t[t.index(after: t.startIndex)..<end])
-                if q == "\"", let u = unquoteJSON("\"" + key + "\"") { key = u }
+                if q == "\"", let u = JSONString.unquote("\"" + key + "\"") { key = u }
                 rest = t[t.index(after: end)...]
                 guard let c = rest.firstIndex(of: ":") else { continue }
                 rest = rest[rest.index(after: c)...]

@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 
 /// The character encoding of a tailed file; lines are always forwarded as UTF-8.

@@ -1,3 +1,4 @@
+import Codecs
 import AsyncHTTPClient
 import LogCore
 import NIOCore
@@ -95,9 +96,9 @@ public enum HTTPAuth: Sendable, Equatable {
         case .none: return nil
         case .bearer(let t): return "Bearer " + t
         case .bearerFile(let path): return "Bearer " + (try HTTPAuth.readSecret(path))
-        case .basic(let u, let p): return "Basic " + TextHelpers.base64(Array((u + ":" + p).utf8))
+        case .basic(let u, let p): return "Basic " + Base64.encode(Array((u + ":" + p).utf8))
         case .basicPasswordFile(let u, let path):
-            return "Basic " + TextHelpers.base64(Array((u + ":" + (try HTTPAuth.readSecret(path))).utf8))
+            return "Basic " + Base64.encode(Array((u + ":" + (try HTTPAuth.readSecret(path))).utf8))
         }
     }
 

@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 import Synchronization
 
@@ -61,9 +62,9 @@ public final class JournalCursorStore: Sendable {
             guard s.dirty, let cursor = s.cursor else { return nil }
             s.dirty = false
             var out = Array("# tributary journal positions v1\npositions:\n  ".utf8)
-            appendJSONString(key, to: &out)
+            JSONString.append(key, to: &out)
             out += Array(": ".utf8)
-            appendJSONString(cursor, to: &out)
+            JSONString.append(cursor, to: &out)
             out.append(10)
             return out
         }
@@ -109,7 +110,7 @@ public final class JournalCursorStore: Sendable {
                 if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { break }
                 i = s.index(after: i)
             }
-            guard i < s.endIndex, let v = unquoteJSON(s[s.startIndex...i]) else { return nil }
+            guard i < s.endIndex, let v = JSONString.unquote(s[s.startIndex...i]) else { return nil }
             return (v, s[s.index(after: i)...])
         }
         if first == "'" {

@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 #if canImport(Glibc)
 import Glibc
@@ -163,9 +164,9 @@ struct JournalEntryMapper {
                 if k + 1 < order.count && compare(name(i), name(order[k + 1])) == 0 { continue }
                 if !first { out.append(44) }
                 first = false
-                appendGoJSONString(name(i), to: &out)
+                JSONString.append(name(i), to: &out, style: .goHTMLSafe)
                 out.append(58)
-                appendGoJSONString(UnsafeRawBufferPointer(rebasing: b[fieldSpans[i].value]), to: &out)
+                JSONString.append(UnsafeRawBufferPointer(rebasing: b[fieldSpans[i].value]), to: &out, style: .goHTMLSafe)
             }
             out.append(125)
         }

@@ -1,3 +1,4 @@
+import Codecs
 import Foundation
 import HTTPClientSupport
 import Yams
@@ -118,7 +119,7 @@ enum Kubeconfig {
         let base = (path as NSString).deletingLastPathComponent
         func relative(_ p: String) -> String { p.hasPrefix("/") || base.isEmpty ? p : base + "/" + p }
         func pem(_ b64: String, _ what: String) throws -> String {
-            guard let d = Data(base64Encoded: b64, options: .ignoreUnknownCharacters) else {
+            guard let d = Base64.decode(b64) else {
                 throw SettingsError(message: "\(path): \(what) is not valid base64")
             }
             return String(decoding: d, as: UTF8.self)

@@ -1,3 +1,5 @@
+import Codecs
+
 /// One label: a name and a value.
 public struct Label: Sendable, Hashable {
     public var name: String
@@ -5,6 +7,17 @@ public struct Label: Sendable, Hashable {
     public init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
+    }
+
+    /// Whether `name` is a label name Loki accepts: `[a-zA-Z_][a-zA-Z0-9_]*`.
+    public static func isValidName(_ name: String) -> Bool {
+        var first = true
+        for c in name.utf8 {
+            let ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || (!first && c >= 48 && c <= 57)
+            if !ok { return false }
+            first = false
+        }
+        return !first
     }
 }
 
@@ -107,50 +120,8 @@ public struct LabelSet: Sendable, Hashable, CustomStringConvertible {
             if i > 0 { out.append(contentsOf: [44, 32]) }
             out.append(contentsOf: l.name.utf8)
             out.append(UInt8(ascii: "="))
-            appendQuoted(l.value, to: &out)
+            GoQuote.append(l.value, to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
-}
-
-private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-/// Appends `s` quoted like Go's `strconv.Quote`: `"` and `\` escaped, control characters as `\n`, `\t`,
-/// `\xNN`; printable non-ASCII kept as UTF-8; invalid UTF-8 bytes as `\xNN`.
-public func appendQuoted(_ s: String, to out: inout [UInt8]) {
-    out.append(34)
-    for scalar in s.unicodeScalars {
-        let v = scalar.value
-        if v < 0x80 {
-            let b = UInt8(v)
-            switch b {
-            case 34: out.append(contentsOf: [92, 34])
-            case 92: out.append(contentsOf: [92, 92])
-            case 10: out.append(contentsOf: [92, 110])
-            case 13: out.append(contentsOf: [92, 114])
-            case 9: out.append(contentsOf: [92, 116])
-            case 7: out.append(contentsOf: [92, 97])
-            case 8: out.append(contentsOf: [92, 98])
-            case 12: out.append(contentsOf: [92, 102])
-            case 11: out.append(contentsOf: [92, 118])
-            case 0..<0x20, 0x7F:
-                out.append(contentsOf: [92, 120, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]])
-            default: out.append(b)
-            }
-        } else {
-            switch scalar.properties.generalCategory {
-            case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator:
-                if v < 0x10000 {
-                    out.append(contentsOf: [92, 117])
-                    for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int((v >> UInt32(shift)) & 15)]) }
-                } else {
-                    out.append(contentsOf: [92, 85])
-                    for shift in stride(from: 28, through: 0, by: -4) { out.append(hexDigits[Int((v >> UInt32(shift)) & 15)]) }
-                }
-            default:
-                out.append(contentsOf: String(scalar).utf8)
-            }
-        }
-    }
-    out.append(34)
 }

@@ -1,3 +1,4 @@
+import Codecs
 import Foundation
 
 /// A growable byte buffer written through raw pointers: appends are `memcpy`s with one capacity check, which
@@ -67,3 +68,5 @@ extension ByteWriter {
     @inline(__always)
     func skip(_ n: Int) { count += n }
 }
+
+extension ByteWriter: ByteOutput {}

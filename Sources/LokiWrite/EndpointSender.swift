@@ -197,7 +197,7 @@ final class EndpointSender: Sendable {
                 let labels = merged[set].withoutReserved
                 var reason: String? = nil
                 if labels.isEmpty { reason = "no_labels" }
-                else if labels.labels.contains(where: { !TextHelpers.isValidLabelName($0.name) }) { reason = "invalid_labels" }
+                else if labels.labels.contains(where: { !Label.isValidName($0.name) }) { reason = "invalid_labels" }
                 if let reason {
                     streamOf[set] = -1
                     refusal[set] = reason

@@ -1,10 +1,11 @@
+import Codecs
 import LogCore
 
 /// Writes Loki's JSON push body straight into one byte buffer:
 /// `{"streams":[{"stream":{…},"values":[["<ns>","<line>",{…}],…]},…]}`.
 ///
-/// Escaping works on bytes, eight at a time where nothing needs escaping: `"` and `\` escaped, control bytes as `\n`, `\t`, `\r` or `\u00XX`,
-/// and invalid UTF-8 sequences replaced by U+FFFD, so the body is always valid JSON whatever a line holds.
+/// Strings are escaped by `JSONString` in its minimal style (eight bytes at a time where nothing needs escaping;
+/// invalid UTF-8 replaced by U+FFFD), so the body is always valid JSON whatever a line holds.
 public struct PushEncoder {
     /// One stream of the request: its labels (reserved `__` labels are left out) and its entries, in order.
     public struct Stream {
@@ -18,86 +19,11 @@ public struct PushEncoder {
 
     public init() {}
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Appends `bytes` as a JSON string literal.
-    public static func appendString(_ bytes: [UInt8], to out: inout [UInt8]) {
-        let w = ByteWriter(capacity: bytes.count + 16)
-        bytes.withUnsafeBytes { appendString($0, to: w) }
-        out.append(contentsOf: w.bytes)
-    }
-
-    /// Appends `bytes` as a JSON string literal. Runs of bytes that need no escaping (printable ASCII other than
-    /// `"` and `\`) are found eight at a time and copied in one piece.
+    /// Appends `bytes` as a JSON string literal, straight into the body.
+    @inline(__always)
     static func appendString(_ bytes: UnsafeRawBufferPointer, to out: ByteWriter) {
-        out.write(34)
-        let n = bytes.count
-        var run = 0
-        var i = 0
-        while i < n {
-            i = plainPrefixEnd(bytes, from: i)
-            if i >= n { break }
-            if run < i { out.write(UnsafeRawBufferPointer(rebasing: bytes[run..<i])) }
-            let b = bytes[i]
-            if b < 0x80 {
-                appendEscape(b, to: out)
-                i += 1
-            } else {
-                let len = TextHelpers.utf8SequenceLength(bytes, i)
-                if len == 0 {
-                    out.write(0xEF, 0xBF)
-                    out.write(0xBD)
-                    i += 1
-                } else {
-                    out.write(UnsafeRawBufferPointer(rebasing: bytes[i..<i + len]))
-                    i += len
-                }
-            }
-            run = i
-        }
-        if run < n { out.write(UnsafeRawBufferPointer(rebasing: bytes[run..<n])) }
-        out.write(34)
-    }
-
-    /// Index of the first byte at or after `start` that is not plain printable ASCII (or `bytes.count`).
-    @inline(__always)
-    private static func plainPrefixEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
-        let n = bytes.count
-        var i = start
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while i + 8 <= n {
-            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            // A byte is special if < 0x20, == '"', == '\\' or >= 0x80 (classic "has zero / has less" bit tricks;
-            // borrows only flag bytes above a real hit, and the lowest flagged byte is the one returned).
-            let control = (w &- ones &* 0x20) & ~w
-            let quote = w ^ (ones &* 0x22)
-            let backslash = w ^ (ones &* 0x5C)
-            let special = (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | w) & highs
-            if special != 0 { return i + (special.trailingZeroBitCount >> 3) }
-            i += 8
-        }
-        while i < n {
-            let b = bytes[i]
-            if b < 0x20 || b == 34 || b == 92 || b >= 0x80 { return i }
-            i += 1
-        }
-        return n
-    }
-
-    @inline(__always)
-    private static func appendEscape(_ b: UInt8, to out: ByteWriter) {
-        switch b {
-        case 34: out.write(92, 34)
-        case 92: out.write(92, 92)
-        case 10: out.write(92, 110)
-        case 13: out.write(92, 114)
-        case 9: out.write(92, 116)
-        default:
-            out.write(92, 117)
-            out.write(48, 48)
-            out.write(hex[Int(b >> 4)], hex[Int(b & 15)])
-        }
+        var out = out
+        JSONString.append(bytes, to: &out)
     }
 
     /// Appends a non-negative or negative integer in decimal.

@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 #if canImport(Glibc)
 import Glibc
@@ -216,7 +217,7 @@ enum GoTime {
         } else if !hasYear {
             // Year-less layouts: the current year, except around New Year.
             let now = nowNanoseconds / 1_000_000_000
-            let (cy, cm, _) = WallClock.civil(fromDays: now / 86400)
+            let (cy, cm, _) = CivilDate.civil(fromDays: now / 86400)
             y = cy
             if month == 12 && cm == 1 { y -= 1 } else if month == 1 && cm == 12 { y += 1 }
         } else {
@@ -224,9 +225,9 @@ enum GoTime {
         }
         var days: Int64
         if let yday {
-            days = WallClock.days(year: y, month: 1, day: 1) + yday - 1
+            days = CivilDate.days(year: y, month: 1, day: 1) + yday - 1
         } else {
-            days = WallClock.days(year: y, month: month, day: day)
+            days = CivilDate.days(year: y, month: month, day: day)
         }
         let local = days * 86400 + hour * 3600 + minute * 60 + second
         let off = offset ?? (zone?.offset(forLocal: local) ?? 0)

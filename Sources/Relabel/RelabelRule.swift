@@ -50,10 +50,10 @@ public struct RelabelRule: Sendable, Equatable {
             }
         case .hashmod:
             if modulus == 0 { throw ConfigError(attribute: "modulus", message: "relabel configuration for hashmod requires non-zero modulus") }
-            if !isValidLabelName(targetLabel) { throw ConfigError(attribute: "target_label", message: "\"\(targetLabel)\" is invalid 'target_label' for hashmod action") }
+            if !Label.isValidName(targetLabel) { throw ConfigError(attribute: "target_label", message: "\"\(targetLabel)\" is invalid 'target_label' for hashmod action") }
         case .lowercase, .uppercase:
             if targetLabel.isEmpty { throw ConfigError(attribute: "target_label", message: "relabel configuration for \(a.rawValue) action requires 'target_label' value") }
-            if !isValidLabelName(targetLabel) { throw ConfigError(attribute: "target_label", message: "\"\(targetLabel)\" is invalid 'target_label' for \(a.rawValue) action") }
+            if !Label.isValidName(targetLabel) { throw ConfigError(attribute: "target_label", message: "\"\(targetLabel)\" is invalid 'target_label' for \(a.rawValue) action") }
             if replacement != RelabelRule.defaultReplacement { throw ConfigError(attribute: "replacement", message: "'replacement' can not be set for \(a.rawValue) action") }
         case .keepequal, .dropequal:
             if targetLabel.isEmpty { throw ConfigError(attribute: "target_label", message: "relabel configuration for \(a.rawValue) action requires 'target_label' value") }
@@ -76,7 +76,7 @@ public struct RelabelRule: Sendable, Equatable {
 
     /// A label name, or a template of `$1`/`${name}` references and name characters (Prometheus' check).
     static func isValidTemplateLabel(_ s: String) -> Bool {
-        if isValidLabelName(s) { return true }
+        if Label.isValidName(s) { return true }
         let b = Array(s.utf8)
         guard !b.isEmpty, b.contains(36) else { return false }
         func nameByte(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 }
@@ -102,9 +102,6 @@ public struct RelabelRule: Sendable, Equatable {
     }
 }
 
-/// Whether `name` is a label name Loki accepts: `[a-zA-Z_][a-zA-Z0-9_]*`.
-public func isValidLabelName(_ name: String) -> Bool { TextHelpers.isValidLabelName(name) }
-
 /// Applies relabel rules to label sets, as Prometheus' `relabel.Process` does.
 public enum Relabeler {
     /// Runs `rules` top-down over `labels`; returns nil when a rule drops the set.
@@ -124,7 +121,7 @@ public enum Relabeler {
     }
 
     static func validTarget(_ name: String, _ utf8Names: Bool) -> Bool {
-        utf8Names ? !name.isEmpty : isValidLabelName(name)
+        utf8Names ? !name.isEmpty : Label.isValidName(name)
     }
 
     /// One rule; false when it drops the set.

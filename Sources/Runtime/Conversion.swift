@@ -1,3 +1,4 @@
+import Codecs
 /// A Swift type that a component argument can be converted to from an Alloy value (alloy-syntax.md §3.5).
 public protocol AlloyDecodable: Sendable {
     /// The Alloy type name used in messages, e.g. `string`, `list(map(string))`.
@@ -38,13 +39,11 @@ public func toNumber(_ v: Value) throws(ValueError) -> Number {
         } else if let u = UInt64(s) {
             return .uint(u)
         }
-        throw ValueError("\(goQuoteForMessage(s)) cannot be converted to number")
+        throw ValueError("\(GoQuote.quoted(s)) cannot be converted to number")
     default:
         throw ValueError("should be number, got \(v.typeName)")
     }
 }
-
-func goQuoteForMessage(_ s: String) -> String { "\"" + s + "\"" }
 
 extension Int: AlloyDecodable {
     public static var alloyTypeName: String { "number" }
@@ -156,72 +155,11 @@ public struct AlloyDuration: AlloyDecodable, Hashable, Comparable, CustomStringC
 
     /// Go's `time.ParseDuration`.
     public static func parse(_ s: String) throws(ValueError) -> Int64 {
-        let quoted = "\"" + s + "\""
-        var b = Array(s.unicodeScalars)
-        var neg = false
-        if let f = b.first, f == "-" || f == "+" {
-            neg = f == "-"
-            b.removeFirst()
-        }
-        if b.count == 1 && b[0] == "0" { return 0 }
-        if b.isEmpty { throw ValueError("time: invalid duration \(quoted)") }
-        var total: Double = 0
-        var i = 0
-        while i < b.count {
-            let start = i
-            var intPart: Double = 0
-            while i < b.count, let d = b[i].properties.numericType == .decimal ? Int(String(b[i])) : nil {
-                intPart = intPart * 10 + Double(d); i += 1
-            }
-            var frac: Double = 0, scale: Double = 1
-            var sawDot = false
-            if i < b.count, b[i] == "." {
-                sawDot = true
-                i += 1
-                while i < b.count, let d = b[i].properties.numericType == .decimal ? Int(String(b[i])) : nil {
-                    frac = frac * 10 + Double(d); scale *= 10; i += 1
-                }
-            }
-            if i == start || (sawDot && i == start + 1) { throw ValueError("time: invalid duration \(quoted)") }
-            let us = i
-            while i < b.count, b[i] != ".", !(b[i].properties.numericType == .decimal) { i += 1 }
-            if us == i { throw ValueError("time: missing unit in duration \(quoted)") }
-            var unit = String.UnicodeScalarView()
-            unit.append(contentsOf: b[us..<i])
-            let u = String(unit)
-            let mult: Double
-            switch u {
-            case "ns": mult = 1
-            case "us", "µs", "μs": mult = 1e3
-            case "ms": mult = 1e6
-            case "s": mult = 1e9
-            case "m": mult = 60e9
-            case "h": mult = 3600e9
-            default: throw ValueError("time: unknown unit \"\(u)\" in duration \(quoted)")
-            }
-            total += (intPart + frac / scale) * mult
-        }
-        if total > 9.223372036854775807e18 { throw ValueError("time: invalid duration \(quoted)") }
-        return Int64(neg ? -total : total)
+        do throws(CodecError) { return try GoDuration.parse(s) } catch { throw ValueError(error.message) }
     }
 
-    public var description: String {
-        var n = nanoseconds
-        if n == 0 { return "0s" }
-        var out = ""
-        if n < 0 { out = "-"; n = -n }
-        if n < 1_000_000_000 {
-            if n % 1_000_000 == 0 { return out + "\(n / 1_000_000)ms" }
-            if n % 1000 == 0 { return out + "\(n / 1000)µs" }
-            return out + "\(n)ns"
-        }
-        let h = n / 3_600_000_000_000, m = n / 60_000_000_000 % 60
-        let s = Double(n % 60_000_000_000) / 1e9
-        if h > 0 { out += "\(h)h" }
-        if h > 0 || m > 0 { out += "\(m)m" }
-        out += formatFloatPlain(s) + "s"
-        return out
-    }
+    /// Go's `Duration.String`: `"1h30m0s"`, `"1.5s"`, `"250ms"`.
+    public var description: String { GoDuration.format(nanoseconds) }
 }
 
 /// A size in bytes written with base-2 units (`"1MiB"`, `"8KB"`, where `KB` = 1024).
@@ -236,40 +174,9 @@ public struct ByteSize: AlloyDecodable, Hashable, Comparable {
         ByteSize(bytes: try parse(try toStringValue(v)))
     }
 
+    /// Alloy's `units.ParseBase2Bytes`.
     public static func parse(_ s: String) throws(ValueError) -> Int64 {
-        if s == "0" { return 0 }
-        var b = Array(s.utf8)
-        var neg = false
-        if let f = b.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") {
-            neg = f == UInt8(ascii: "-")
-            b.removeFirst()
-        }
-        var total: Double = 0
-        var i = 0
-        if b.isEmpty { throw ValueError("units: invalid size \"\(s)\"") }
-        while i < b.count {
-            let start = i
-            while i < b.count, (b[i] >= 48 && b[i] <= 57) || b[i] == 46 { i += 1 }
-            guard i > start, let num = Double(String(decoding: b[start..<i], as: UTF8.self)) else {
-                throw ValueError("units: invalid size \"\(s)\"")
-            }
-            let us = i
-            while i < b.count, !(b[i] >= 48 && b[i] <= 57), b[i] != 46 { i += 1 }
-            let unit = String(decoding: b[us..<i], as: UTF8.self)
-            let mult: Double
-            switch unit {
-            case "B": mult = 1
-            case "KB", "KiB": mult = 1024
-            case "MB", "MiB": mult = 1024 * 1024
-            case "GB", "GiB": mult = 1024 * 1024 * 1024
-            case "TB", "TiB": mult = 1024 * 1024 * 1024 * 1024
-            case "PB", "PiB": mult = 1024 * 1024 * 1024 * 1024 * 1024
-            case "EB", "EiB": mult = 1024 * 1024 * 1024 * 1024 * 1024 * 1024
-            default: throw ValueError("units: unknown unit \(unit) in \(s)")
-            }
-            total += num * mult
-        }
-        return Int64(neg ? -total : total)
+        do throws(CodecError) { return try Base2Bytes.parse(s) } catch { throw ValueError(error.message) }
     }
 }
 

@@ -1,3 +1,4 @@
+import Codecs
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -150,7 +151,7 @@ enum GoFormat {
             if let p = precision { return Array(Array(s.unicodeScalars).prefix(p).map(String.init).joined().utf8) }
             return Array(s.utf8)
         case ("s", .capsule(let x as Secret)): return Array(x.value.utf8)
-        case ("q", .string(let s)): return Array(goQuoteString(s).utf8)
+        case ("q", .string(let s)): return Array(GoQuote.quoted(s).utf8)
         case ("t", .bool(let b)): return Array((b ? "true" : "false").utf8)
         case ("d", .number(let n)) where !isFloat(n):
             let t = n.text
@@ -217,27 +218,6 @@ enum GoFormat {
         if exp.count < 2 { exp = "0" + exp }
         if mant.hasSuffix(".") { mant.removeLast() }
         return mant + String(s[e]) + sign + exp
-    }
-
-    private static func goQuoteString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    let h = String(u.value, radix: 16)
-                    out += "\\x" + (h.count == 1 ? "0" + h : h)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }
 

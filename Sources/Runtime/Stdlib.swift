@@ -1,3 +1,4 @@
+import Codecs
 import Syntax
 #if canImport(Glibc)
 import Glibc
@@ -49,7 +50,7 @@ public enum Stdlib {
             do throws(ValueError) { return try YAMLValue.decode(try str(args, 0)) } catch { throw ValueError(error.message, argument: 0) }
         }
         let fromBase64 = fn("encoding.from_base64", .exactly(1)) { args throws(ValueError) in
-            guard let b = Base64.decode(try str(args, 0), urlSafe: false) else {
+            guard let b = Base64.decode(try str(args, 0)) else {
                 throw ValueError("illegal base64 data", argument: 0)
             }
             return .string(String(decoding: b, as: UTF8.self))
@@ -123,16 +124,16 @@ public enum Stdlib {
             "encoding": .object([
                 "from_base64": fromBase64,
                 "from_URLbase64": fn("encoding.from_URLbase64", .exactly(1)) { args throws(ValueError) in
-                    guard let b = Base64.decode(try str(args, 0), urlSafe: true) else {
+                    guard let b = Base64.decode(try str(args, 0), alphabet: .urlSafe) else {
                         throw ValueError("illegal base64 data", argument: 0)
                     }
                     return .string(String(decoding: b, as: UTF8.self))
                 },
                 "to_base64": fn("encoding.to_base64", .exactly(1)) { args throws(ValueError) in
-                    .string(Base64.encode(Array(try str(args, 0).utf8), urlSafe: false))
+                    .string(Base64.encode(Array(try str(args, 0).utf8)))
                 },
                 "to_URLbase64": fn("encoding.to_URLbase64", .exactly(1)) { args throws(ValueError) in
-                    .string(Base64.encode(Array(try str(args, 0).utf8), urlSafe: true))
+                    .string(Base64.encode(Array(try str(args, 0).utf8), alphabet: .urlSafe))
                 },
                 "url_encode": fn("encoding.url_encode", .exactly(1)) { args throws(ValueError) in
                     .string(URLQuery.escape(try str(args, 0)))

@@ -1,3 +1,4 @@
+import Codecs
 import Syntax
 
 /// A number as Alloy keeps it: a signed or unsigned 64-bit integer, or a float.
@@ -223,12 +224,12 @@ public enum Value: Sendable {
         switch self {
         case .null: return "null"
         case .number(let n): return n.text
-        case .string(let s): return goQuote(s)
+        case .string(let s): return GoQuote.quoted(s)
         case .bool(let b): return b ? "true" : "false"
         case .array(let a): return "[" + a.map(\.rendered).joined(separator: ", ") + "]"
         case .object(let o):
             return "{" + o.keys.sorted().map { k in
-                (isValidIdentifier(k) ? k : goQuote(k)) + " = " + o[k]!.rendered
+                (isValidIdentifier(k) ? k : GoQuote.quoted(k)) + " = " + o[k]!.rendered
             }.joined(separator: ", ") + "}"
         case .function(let f): return "function(\(f.name))"
         case .capsule(let c): return c is Secret ? "(secret)" : "capsule(\"\(c.capsuleName)\")"

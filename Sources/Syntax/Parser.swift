@@ -1,3 +1,4 @@
+import Codecs
 /// Parses Alloy configuration text into a ``File``, collecting every error it can recover from.
 public struct Parser {
     private var scanner: Scanner
@@ -119,13 +120,13 @@ public struct Parser {
         var labelOffset = -1
         if tok.kind == .string {
             if tok.text.hasPrefix("`") {
-                error("expected block label to be a double quoted string, but got \(goQuote(tok.text))")
+                error("expected block label to be a double quoted string, but got \(GoQuote.quoted(tok.text))")
             } else {
                 let t = tok.text
                 if t.utf8.count > 2 {
                     label = String(t.dropFirst().dropLast())
                     if !isValidIdentifier(label) {
-                        error("expected block label to be a valid identifier, but got \(goQuote(label))")
+                        error("expected block label to be a valid identifier, but got \(GoQuote.quoted(label))")
                     }
                 }
                 labelOffset = tok.offset

@@ -1,3 +1,4 @@
+import Codecs
 // The formatter behind `tributary fmt`: byte for byte what `alloy fmt` prints (alloy-syntax.md §5).
 //
 //   AST + comment groups ──walker──▶ printer ──stream──▶ elastic-tab aligner ──▶ trimmer ──▶ + "\n"
@@ -238,7 +239,7 @@ struct StreamPrinter {
             if !b.label.isEmpty {
                 ws(.sp)
                 at(b.labelOffset)
-                text(goQuote(b.label), .string)
+                text(GoQuote.quoted(b.label), .string)
             }
             ws(.sp)
             at(b.lcurly)
@@ -334,7 +335,7 @@ struct StreamPrinter {
                 prev = f.nameOffset + f.name.utf8.count - 1
                 at(f.nameOffset)
                 if f.quoted {
-                    text(goQuote(f.name), .string)
+                    text(GoQuote.quoted(f.name), .string)
                 } else {
                     text(f.name, .ident)
                 }

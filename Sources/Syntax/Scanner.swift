@@ -1,3 +1,5 @@
+import Codecs
+
 // The Alloy scanner. Lexical grammar (see alloy-syntax.md §1):
 //
 //   comment    = "//" { any but LF } | "/*" { any } "*/"
@@ -42,7 +44,7 @@ public struct Scanner {
             if b == 0 { onError(offset, "illegal character NUL") }
             return
         }
-        let (scalar, width) = Scanner.decodeUTF8(src, at: readOffset)
+        let (scalar, width) = UTF8Bytes.decode(src, at: readOffset)
         readOffset += width
         if let scalar {
             ch = Int32(scalar)
@@ -50,32 +52,6 @@ public struct Scanner {
         } else {
             ch = 0xFFFD
             onError(offset, "illegal UTF-8 encoding")
-        }
-    }
-
-    /// Decodes one UTF-8 sequence; returns nil and width 1 for an invalid one.
-    static func decodeUTF8(_ s: [UInt8], at i: Int) -> (UInt32?, Int) {
-        let b0 = s[i]
-        func cont(_ k: Int) -> UInt32? {
-            guard i + k < s.count, s[i + k] & 0xC0 == 0x80 else { return nil }
-            return UInt32(s[i + k] & 0x3F)
-        }
-        switch b0 {
-        case 0xC2...0xDF:
-            guard let c1 = cont(1) else { return (nil, 1) }
-            return ((UInt32(b0 & 0x1F) << 6) | c1, 2)
-        case 0xE0...0xEF:
-            guard let c1 = cont(1), let c2 = cont(2) else { return (nil, 1) }
-            let v = (UInt32(b0 & 0x0F) << 12) | (c1 << 6) | c2
-            if v < 0x800 || (0xD800...0xDFFF).contains(v) { return (nil, 1) }
-            return (v, 3)
-        case 0xF0...0xF4:
-            guard let c1 = cont(1), let c2 = cont(2), let c3 = cont(3) else { return (nil, 1) }
-            let v = (UInt32(b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3
-            if v < 0x10000 || v > 0x10FFFF { return (nil, 1) }
-            return (v, 4)
-        default:
-            return (nil, 1)
         }
     }
 
@@ -219,20 +195,10 @@ public struct Scanner {
     static func goRuneForm(_ c: Int32) -> String {
         var hex = String(UInt32(max(c, 0)), radix: 16, uppercase: true)
         while hex.count < 4 { hex = "0" + hex }
-        if let s = Unicode.Scalar(UInt32(max(c, 0))), isPrintable(s) {
+        if let s = Unicode.Scalar(UInt32(max(c, 0))), GoQuote.isPrintable(s) {
             return "U+\(hex) '\(Character(s))'"
         }
         return "U+\(hex)"
-    }
-
-    static func isPrintable(_ s: Unicode.Scalar) -> Bool {
-        if s == " " { return true }
-        switch s.properties.generalCategory {
-        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator:
-            return false
-        default:
-            return true
-        }
     }
 
     private mutating func switch2(_ a: TokenKind, _ b: TokenKind) -> TokenKind {

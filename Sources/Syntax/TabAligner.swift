@@ -1,3 +1,5 @@
+import Codecs
+
 /// The elastic-tab aligner of the formatter: Go's `text/tabwriter` with min width 0, tab width 8, padding 1,
 /// space padding, DiscardEmptyColumns and TabIndent, and 0xFF as the escape character (alloy-syntax.md §5.7).
 struct TabAligner {
@@ -36,7 +38,7 @@ struct TabAligner {
             if b < 0x80 {
                 i += 1
             } else {
-                let (_, w) = Scanner.decodeUTF8(Array(s[i..<min(i + 4, s.endIndex)]), at: 0)
+                let (_, w) = UTF8Bytes.decode(Array(s[i..<min(i + 4, s.endIndex)]), at: 0)
                 i += w
             }
             n += 1

@@ -1,3 +1,4 @@
+import Codecs
 import Logging
 import LogCore
 #if canImport(Glibc)
@@ -21,7 +22,7 @@ struct LineLogHandler: LogHandler {
     func log(event: LogEvent) {
         var fields: [(String, String)] = []
         var ts: [UInt8] = []
-        WallClock.appendRFC3339Nano(WallClock.nowNanoseconds(), to: &ts)
+        RFC3339.appendNano(WallClock.nowNanoseconds(), to: &ts)
         fields.append(("ts", String(decoding: ts, as: UTF8.self)))
         fields.append(("level", LineLogHandler.levelName(event.level)))
         fields.append(("msg", event.message.description))
@@ -35,15 +36,15 @@ struct LineLogHandler: LogHandler {
                 out += Array(k.utf8)
                 out.append(61)
                 let needsQuote = v.isEmpty || v.utf8.contains { $0 <= 32 || $0 == 34 || $0 == 61 || $0 == 92 }
-                if needsQuote { appendQuoted(v, to: &out) } else { out += Array(v.utf8) }
+                if needsQuote { GoQuote.append(v, to: &out) } else { out += Array(v.utf8) }
             }
         case .json:
             out.append(123)
             for (i, (k, v)) in fields.enumerated() {
                 if i > 0 { out.append(44) }
-                appendJSONString(k, to: &out)
+                JSONString.append(k, to: &out)
                 out.append(58)
-                appendJSONString(v, to: &out)
+                JSONString.append(v, to: &out)
             }
             out.append(125)
         }

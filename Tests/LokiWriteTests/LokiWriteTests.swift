@@ -18,48 +18,6 @@ import Testing
         #expect(parsed?["streams"] != nil, "valid JSON")
     }
 
-    /// Byte-at-a-time reference for the word-at-a-time escaper.
-    static func referenceEscape(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [34]
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            switch b {
-            case 34: out += [92, 34]
-            case 92: out += [92, 92]
-            case 10: out += [92, 110]
-            case 13: out += [92, 114]
-            case 9: out += [92, 116]
-            case 0..<0x20: out += Array(String(format: "\\u%04x", b).utf8)
-            case 0x20..<0x80: out.append(b)
-            default:
-                let n = TextHelpers.utf8SequenceLength(bytes, i)
-                if n == 0 { out += [0xEF, 0xBF, 0xBD]; i += 1; continue }
-                out += bytes[i..<i + n]
-                i += n
-                continue
-            }
-            i += 1
-        }
-        return out + [34]
-    }
-
-    @Test func escapesEverySpecialByteAtEveryOffset() {
-        let specials: [[UInt8]] = [[0x22], [0x5C], [0x0A], [0x00], [0x1F], [0x7F], [0x20], [0xC3, 0xA9], [0xFF],
-                                   [0xE2, 0x82], [0xF0, 0x9F, 0x98, 0x80], [0xED, 0xA0, 0x80]]
-        for special in specials {
-            for offset in 0..<20 {
-                for length in [offset + special.count, offset + special.count + 9, 40] where length >= offset + special.count {
-                    var line = Array(repeating: UInt8(ascii: "a"), count: length)
-                    line.replaceSubrange(offset..<offset + special.count, with: special)
-                    var out: [UInt8] = []
-                    PushEncoder.appendString(line, to: &out)
-                    #expect(out == Self.referenceEscape(line), "special \(special) at \(offset) in \(length) bytes")
-                }
-            }
-        }
-    }
-
     @Test func gzipRoundTrip() throws {
         let input = Array(String(repeating: "log line with some repetition\n", count: 10_000).utf8)
         let z = GzipCompressor(level: 6).compress(input)

@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 import Testing
 @testable import Process

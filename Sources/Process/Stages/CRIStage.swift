@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 
 /// `stage.cri`: parses the CRI log format (`<time> <stream> <P|F> <message>`) and joins partial lines.

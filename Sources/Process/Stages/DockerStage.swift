@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 
 /// `stage.docker`: parses Docker's json-file lines (`{"log":…,"stream":…,"time":…}`): the line becomes `log`
@@ -7,7 +8,7 @@ final class DockerStage: EntryStage {
     init(_ a: inout some StageArguments) {}
 
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
-        guard let doc = e.entry.line.withUnsafeBytes({ JSON.parse($0) }), case .object(let fields) = doc else { return nil }
+        guard let doc = e.entry.line.withUnsafeBytes({ try? JSON.parse($0) }), case .object(let fields) = doc else { return nil }
         func field(_ name: String) -> JSON? { fields.last { $0.0.lowercased() == name }?.1 }
         guard case .string(let log)? = field("log"), !log.isEmpty else { return nil }
         e.extracted["output"] = .string(log)

@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 import Relabel
 
@@ -30,9 +31,9 @@ final class JSONStage: EntryStage {
         let doc: JSON?
         if let source {
             guard let v = e.extracted[source]?.stringValue else { return nil }
-            doc = JSON.parse(v)
+            doc = (try? JSON.parse(v))
         } else {
-            doc = e.entry.line.withUnsafeBytes { JSON.parse($0) }
+            doc = e.entry.line.withUnsafeBytes { (try? JSON.parse($0)) }
         }
         guard let doc, case .object(let fields) = doc else {
             return dropMalformed ? "malformed_json" : nil

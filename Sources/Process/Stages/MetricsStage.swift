@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 
 /// `stage.metrics`: counters, gauges and histograms defined by nested `metric.counter`, `metric.gauge` and
@@ -82,31 +83,8 @@ final class MetricsStage: EntryStage {
         default:
             guard let s = v.stringValue else { return nil }
             if let d = Double(s) { return d }
-            return goDurationSeconds(s)
+            return (try? GoDuration.parse(s)).map { Double($0) / 1e9 }
         }
-    }
-
-    static func goDurationSeconds(_ s: String) -> Double? {
-        var total = 0.0
-        var rest = Substring(s)
-        guard !rest.isEmpty else { return nil }
-        while !rest.isEmpty {
-            let num = rest.prefix { $0.isNumber || $0 == "." }
-            guard let n = Double(num), !num.isEmpty else { return nil }
-            rest = rest.dropFirst(num.count)
-            let unit = rest.prefix { !$0.isNumber && $0 != "." }
-            rest = rest.dropFirst(unit.count)
-            switch unit {
-            case "ns": total += n / 1e9
-            case "us", "µs", "μs": total += n / 1e6
-            case "ms": total += n / 1e3
-            case "s": total += n
-            case "m": total += n * 60
-            case "h": total += n * 3600
-            default: return nil
-            }
-        }
-        return total
     }
 
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {

@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 import Relabel
 
@@ -15,15 +16,15 @@ final class PackStage: EntryStage {
         var out: [UInt8] = [123]
         for n in names {
             guard let v = e.extracted[n]?.stringValue else { continue }
-            JSON.writeString(n, &out)
+            JSONString.append(n, to: &out, style: .goHTMLSafe)
             out.append(58)
-            JSON.writeString(v, &out)
+            JSONString.append(v, to: &out, style: .goHTMLSafe)
             out.append(44)
             e.entry.labels[n] = nil
         }
-        JSON.writeString("_entry", &out)
+        JSONString.append("_entry", to: &out, style: .goHTMLSafe)
         out.append(58)
-        JSON.writeString(String(decoding: e.entry.line, as: UTF8.self), &out)
+        e.entry.line.withUnsafeBytes { JSONString.append($0, to: &out, style: .goHTMLSafe) }
         out.append(125)
         e.entry.line = out
         if ingestTimestamp { e.entry.timestamp = WallClock.nowNanoseconds() }

@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 
 /// `stage.split_json`: when the line (or an extracted value) is a JSON array, emits one entry per element with the
@@ -14,7 +15,7 @@ final class SplitJSONStage: Stage {
     static func elements(_ b: UnsafeRawBufferPointer) -> [Range<Int>]? {
         var i = 0
         while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13 { i += 1 }
-        guard i < b.count, b[i] == 91, JSON.parse(b) != nil else { return nil }
+        guard i < b.count, b[i] == 91, (try? JSON.parse(b)) != nil else { return nil }
         var out: [Range<Int>] = []
         var depth = 0
         var inString = false

@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 
 /// `stage.timestamp`: sets the entry's timestamp from an extracted value, parsed with `format` (a named Go layout,

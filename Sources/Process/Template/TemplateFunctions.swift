@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 import Relabel
 
@@ -192,7 +193,7 @@ enum TemplateFunctions {
             return .string(l.map(\.string).joined(separator: a[0].string))
         },
         "sha256sum": str({ Digests.hex(Digests.sha256(Array($0.utf8))) }, "sha256sum"),
-        "b64enc": str({ TextHelpers.base64(Array($0.utf8)) }, "b64enc"),
+        "b64enc": str({ Base64.encode(Array($0.utf8)) }, "b64enc"),
         "regexMatch": { a in
             try arity(a, 2, "regexMatch")
             do { return .bool(try RE2(a[0].string).matches(a[1].string)) } catch { throw TemplateError(message: "\(error)") }

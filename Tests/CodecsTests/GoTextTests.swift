@@ -1,0 +1,58 @@
+import Testing
+import Codecs
+
+/// Go's text forms: `strconv.Quote`, `time.ParseDuration` / `Duration.String`, `units.ParseBase2Bytes`.
+@Suite struct GoTextTests {
+    @Test func quotesAsStrconvQuote() {
+        // Expected values printed by Go's strconv.Quote.
+        #expect(GoQuote.quoted("a\"b\\c") == #""a\"b\\c""#)
+        #expect(GoQuote.quoted("\u{07}\u{08}\u{0C}\n\r\t\u{0B}\u{00}\u{7F}") == #""\a\b\f\n\r\t\v\x00\x7f""#)
+        #expect(GoQuote.quoted("é😀 ") == "\"é😀 \"")
+        #expect(GoQuote.quoted("\u{00A0}\u{2028}\u{FEFF}\u{E000}") == #""\u00a0\u2028\ufeff\ue000""#)
+        #expect(GoQuote.quoted("\u{E0001}") == #""\U000e0001""#)
+        #expect(GoQuote.quoted(bytes: [0x61, 0xFF, 0xC3]) == #""a\xff\xc3""#)
+    }
+
+    @Test func parsesDurationsAsGo() throws {
+        let cases: [(String, Int64)] = [
+            ("0", 0), ("-0", 0), ("+5s", 5_000_000_000), ("1h30m", 5_400_000_000_000), ("1.5h", 5_400_000_000_000),
+            ("250ms", 250_000_000), ("3µs", 3_000), ("3μs", 3_000), ("3us", 3_000), ("7ns", 7), (".5s", 500_000_000),
+            ("1.s", 1_000_000_000), ("-1m1.000000001s", -61_000_000_001), ("9223372036854775807ns", Int64.max),
+            ("-9223372036854775808ns", Int64.min), ("2562047h47m16.854775807s", Int64.max),
+        ]
+        for (text, ns) in cases { #expect(try GoDuration.parse(text) == ns, "\(text)") }
+        let errors: [(String, String)] = [
+            ("", #"time: invalid duration """#), ("90", #"time: missing unit in duration "90""#),
+            ("1d", #"time: unknown unit "d" in duration "1d""#), (".s", #"time: invalid duration ".s""#),
+            ("9223372036854775808ns", #"time: invalid duration "9223372036854775808ns""#),
+            ("99999999999999999999h", #"time: invalid duration "99999999999999999999h""#),
+            ("3000000h", #"time: invalid duration "3000000h""#), ("s", #"time: invalid duration "s""#),
+        ]
+        for (text, message) in errors {
+            #expect(throws: CodecError(message)) { try GoDuration.parse(text) }
+        }
+    }
+
+    @Test func formatsDurationsAsGo() {
+        // Expected values printed by Go's time.Duration.String.
+        let cases: [(Int64, String)] = [
+            (0, "0s"), (1, "1ns"), (1_100, "1.1µs"), (2_200_000, "2.2ms"), (3_300_000_000, "3.3s"),
+            (-4_000_000_000, "-4s"), (60_000_000_000, "1m0s"), (5_400_000_000_000, "1h30m0s"),
+            (61_000_000_001, "1m1.000000001s"), (Int64.max, "2562047h47m16.854775807s"), (Int64.min, "-2562047h47m16.854775808s"),
+        ]
+        for (ns, text) in cases { #expect(GoDuration.format(ns) == text) }
+    }
+
+    @Test func parsesBase2Sizes() throws {
+        let cases: [(String, Int64)] = [("0", 0), ("1MiB", 1 << 20), ("8KB", 8192), ("1.5MiB", 1_572_864), ("1MiB512KiB", 1_572_864),
+                                        ("1GB", 1 << 30), ("7EiB", 7 << 60), ("10B", 10)]
+        for (text, bytes) in cases { #expect(try Base2Bytes.parse(text) == bytes, "\(text)") }
+        for text in ["", "1024", "1kB", "MiB", "1.2.3MiB"] {
+            #expect(throws: CodecError.self, "\(text)") { try Base2Bytes.parse(text) }
+        }
+        #expect(throws: CodecError(#"units: size "99999999999999999999999PiB" is larger than 8EiB"#)) {
+            try Base2Bytes.parse("99999999999999999999999PiB")
+        }
+        #expect(throws: CodecError.self) { try Base2Bytes.parse("8EiB") }
+    }
+}
