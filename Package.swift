@@ -21,36 +21,51 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
+        // ── The configuration language: knows nothing of logs ──
         // Byte-level codecs every module shares, each written once: JSON, Go quoting, base64, Go durations,
         // base-2 byte sizes, RFC 3339, UTF-8 checks. Depends on nothing.
         .target(name: "Codecs", swiftSettings: optimize),
-        // Alloy configuration syntax: scanner, parser, AST, printer, diagnostics. Knows nothing of logs.
+        // Alloy configuration syntax: scanner, parser, AST, printer, diagnostics.
         .target(name: "Syntax", dependencies: ["Codecs"], swiftSettings: optimize),
-        // Values, evaluation, standard library, component registry and graph.
-        .target(name: "Runtime", dependencies: ["Codecs", "Syntax", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
+        // The value language: values, expression evaluation, the standard library, decoding a block's body into
+        // typed arguments.
+        .target(name: "Evaluation", dependencies: ["Codecs", "Syntax", .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimize),
+        // The component runtime: component protocols and registry, the configuration graph, the controller that
+        // runs, updates, reloads and stops components.
+        .target(name: "Runtime", dependencies: ["Syntax", "Evaluation", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: optimize),
+
+        // ── Log handling: a small core, then one module per capability ──
         // Shared log types: entries, label sets, batches, receivers, acknowledgements.
         .target(name: "LogCore", dependencies: ["Codecs"], swiftSettings: optimize),
+        // RE2 (the regex syntax Go, Prometheus and Alloy accept) behind a small C shim.
+        .target(name: "CRE2", cxxSettings: [.unsafeFlags(["-std=c++17"])], linkerSettings: [.linkedLibrary("re2")]),
+        .target(name: "RE2", dependencies: ["CRE2"], swiftSettings: optimize),
+        // Prometheus relabel rules and their application.
+        .target(name: "Relabel", dependencies: ["LogCore", "RE2"], swiftSettings: optimize),
+        // loki.process: the pipeline and one file per stage.
+        .target(name: "Process", dependencies: [
+            "Codecs", "LogCore", "RE2",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], swiftSettings: optimize),
+        // zlib, for reading rotated .gz files.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // local.file_match and loki.source.file.
         .target(name: "FileSource", dependencies: [
             "Codecs", "LogCore", "CZlib",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
-        // RE2 (the regex syntax Go, Prometheus and Alloy accept) behind a small C shim.
-        .target(name: "CRE2", cxxSettings: [.unsafeFlags(["-std=c++17"])], linkerSettings: [.linkedLibrary("re2")]),
-        // Prometheus relabel rules and the regex type every component uses.
-        .target(name: "Relabel", dependencies: ["CRE2", "LogCore"], swiftSettings: optimize),
-        // loki.process stages, one file per stage.
-        .target(name: "Process", dependencies: [
-            "Codecs", "LogCore", "Relabel",
+        // libsystemd's sd-journal API, for loki.source.journal.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // loki.source.journal: reads the systemd journal on a thread of its own, cursor saved after acknowledgement.
+        .target(name: "JournalSource", dependencies: [
+            "Codecs", "LogCore", "CSystemd",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
-        // ISA-L's igzip: the fastest deflate for the default (level 1) push bodies on x86-64 and arm64.
-        .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
-        // libdeflate: whole-buffer gzip of push bodies.
-        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // The HTTP client arguments Alloy shares between components: auth, TLS, proxy, headers.
         .target(name: "HTTPClientSupport", dependencies: [
             "Codecs", "LogCore",
@@ -68,6 +83,10 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: optimize),
+        // ISA-L's igzip: the fastest deflate for the default (level 1) push bodies on x86-64 and arm64.
+        .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+        // libdeflate: whole-buffer gzip of push bodies.
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // loki.write: JSON push bodies, gzip, the write-ahead log.
         .target(name: "LokiWrite", dependencies: [
             "Codecs", "LogCore", "CDeflate", "CISAL", "HTTPClientSupport",
@@ -78,49 +97,17 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
-        // A Loki-compatible push receiver for tests and the local demo.
-        .target(name: "FakeLoki", dependencies: [
-            "LokiWrite", "LogCore",
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
-        .executableTarget(name: "fake-loki", dependencies: ["FakeLoki"]),
-        .executableTarget(name: "DiscoveryBenchmark", dependencies: [
-            "KubeDiscovery", "LogCore", "FakeKubeAPI", "HTTPClientSupport", "TestTLS",
-            .product(name: "Logging", package: "swift-log"),
-        ], path: "Benchmarks/DiscoveryBenchmark", swiftSettings: optimize),
-        // Real journal files for the journal tests and benchmark, written by systemd-journal-remote.
-        .target(name: "JournalFixtures"),
-        // A throw-away CA and server certificate (openssl) for the TLS tests and benchmarks.
-        .target(name: "TestTLS"),
-        // A Kubernetes API server stand-in (list/watch, TLS, tokens, injected failures) for tests and benchmarks.
-        .target(name: "FakeKubeAPI", dependencies: [
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
-        ]),
-        // libsystemd's sd-journal API, for loki.source.journal.
-        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        // loki.source.journal: reads the systemd journal on a thread of its own, cursor saved after acknowledgement.
-        .target(name: "JournalSource", dependencies: [
-            "Codecs", "LogCore", "CSystemd",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-        ], swiftSettings: optimize),
-        // zlib, for reading rotated .gz files.
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // Adapters that turn each module into an Alloy component.
+
+        // ── Wiring: only these see both the language and the log modules ──
+        // One adapter per Alloy component, turning a module into a component (Components/Support: shared code).
         .target(name: "Components", dependencies: [
-            "Codecs", "Runtime", "LogCore", "FileSource", "Relabel", "Process", "LokiWrite", "HTTPClientSupport", "KubeDiscovery",
-            "JournalSource",
+            "Codecs", "Evaluation", "Runtime", "LogCore", "FileSource", "Relabel", "Process", "LokiWrite",
+            "HTTPClientSupport", "KubeDiscovery", "JournalSource",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
         .executableTarget(name: "tributary", dependencies: [
-            "Codecs", "Syntax", "Runtime", "Components", "LogCore", "Process", "LokiWrite",
+            "Codecs", "Syntax", "Evaluation", "Runtime", "Components", "LogCore", "Process", "LokiWrite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -129,39 +116,76 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: optimize),
+
+        // ── Test support (TestSupport/): stand-ins for the parts that cannot run here, never in the agent ──
+        // A Loki-compatible push receiver for tests, benchmarks and the local demo (`swift run fake-loki`).
+        .target(name: "FakeLoki", dependencies: [
+            "LokiWrite", "LogCore",
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "TestSupport/FakeLoki"),
+        .executableTarget(name: "fake-loki", dependencies: ["FakeLoki"], path: "TestSupport/fake-loki"),
+        // A Kubernetes API server stand-in (list/watch, TLS, tokens, injected failures) for tests and benchmarks.
+        .target(name: "FakeKubeAPI", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ], path: "TestSupport/FakeKubeAPI"),
+        // A throw-away CA and server certificate (openssl) for the TLS tests and benchmarks.
+        .target(name: "TestTLS", path: "TestSupport/TestTLS"),
+        // Real journal files for the journal tests and benchmark, written by systemd-journal-remote.
+        .target(name: "JournalFixtures", path: "TestSupport/JournalFixtures"),
+
+        // ── Benchmarks (Benchmarks/): separate executables, figures in the README ──
         // What the benchmarks share: a counting receiver and resource usage.
         .target(name: "BenchmarkSupport", dependencies: ["LogCore"], path: "Benchmarks/BenchmarkSupport"),
-        // Benchmark of the file reading path (a separate executable; figures in the README).
+        // The file reading path.
         .executableTarget(name: "TailBenchmark", dependencies: [
             "BenchmarkSupport", "FileSource", "LogCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TailBenchmark", swiftSettings: optimize),
-        // Benchmark of file reading plus a typical loki.process pipeline.
+        // File reading plus a typical loki.process pipeline.
         .executableTarget(name: "PipelineBenchmark", dependencies: [
-            "BenchmarkSupport", "Components", "FileSource", "LogCore", "Runtime", "Syntax", .product(name: "Logging", package: "swift-log"),
-        ], path: "Benchmarks/PipelineBenchmark", swiftSettings: optimize),
-        // Benchmark of loki.source.journal: a 1,000,000-entry journal read, labelled and forwarded.
-        .executableTarget(name: "JournalBenchmark", dependencies: [
-            "BenchmarkSupport", "Components", "JournalSource", "JournalFixtures", "LogCore", "Relabel", "Runtime", "Syntax",
+            "BenchmarkSupport", "Components", "Evaluation", "FileSource", "LogCore", "Runtime", "Syntax",
             .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/PipelineBenchmark", swiftSettings: optimize),
+        // loki.source.journal: a 1,000,000-entry journal read, labelled and forwarded.
+        .executableTarget(name: "JournalBenchmark", dependencies: [
+            "BenchmarkSupport", "Components", "Evaluation", "JournalSource", "JournalFixtures", "LogCore", "Relabel", "Runtime",
+            "Syntax", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/JournalBenchmark", swiftSettings: optimize),
-        // End-to-end benchmark: the real binary shipping to a local Loki-compatible receiver.
+        // End to end: the real binary shipping to a local Loki-compatible receiver.
         .executableTarget(name: "ShipBenchmark", dependencies: ["FakeLoki"], path: "Benchmarks/ShipBenchmark"),
+        // discovery.kubernetes against 5,000 pods served by the API stand-in.
+        .executableTarget(name: "DiscoveryBenchmark", dependencies: [
+            "KubeDiscovery", "LogCore", "FakeKubeAPI", "HTTPClientSupport", "TestTLS",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/DiscoveryBenchmark", swiftSettings: optimize),
+
+        // ── Tests: one target per module ──
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Syntax", "Components", "LogCore"]),
-        .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Syntax"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Evaluation", "Syntax"]),
         .testTarget(name: "LogCoreTests", dependencies: ["LogCore"]),
+        .testTarget(name: "RelabelTests", dependencies: ["Relabel", "RE2", "LogCore"]),
+        .testTarget(name: "ProcessTests", dependencies: ["Process", "RE2", "LogCore", "Components", "Evaluation", "Runtime", "Syntax"]),
+        .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
+        .testTarget(name: "JournalSourceTests", dependencies: [
+            "JournalSource", "JournalFixtures", "LogCore", "Relabel", "Components", "Evaluation", "Runtime", "Syntax",
+        ]),
+        .testTarget(name: "KubeDiscoveryTests", dependencies: [
+            "KubeDiscovery", "LogCore", "FakeKubeAPI", "TestTLS", "HTTPClientSupport", "Components", "Evaluation", "Runtime", "Syntax",
+        ], resources: [.copy("Fixtures")]),
         .testTarget(name: "LokiWriteTests", dependencies: [
             "LokiWrite", "LogCore", "FakeLoki", "HTTPClientSupport", "TestTLS",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        .testTarget(name: "RelabelTests", dependencies: ["Relabel", "LogCore"]),
-        .testTarget(name: "ProcessTests", dependencies: ["Process", "Relabel", "LogCore", "Components", "Runtime", "Syntax"]),
-        .testTarget(name: "KubeDiscoveryTests", dependencies: ["KubeDiscovery", "LogCore", "FakeKubeAPI", "TestTLS", "HTTPClientSupport", "Components", "Runtime", "Syntax"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "JournalSourceTests", dependencies: ["JournalSource", "JournalFixtures", "LogCore", "Components", "Runtime", "Syntax"]),
+        .testTarget(name: "ComponentsTests", dependencies: ["Components", "Runtime", "Evaluation", "Syntax", "LogCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI", "TestTLS", "JournalFixtures", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]

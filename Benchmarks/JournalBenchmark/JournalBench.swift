@@ -14,6 +14,7 @@ import JournalFixtures
 import JournalSource
 import LogCore
 import Relabel
+import Evaluation
 import Runtime
 import Synchronization
 import Syntax

@@ -9,6 +9,7 @@ import Components
 import FileSource
 import LogCore
 import Logging
+import Evaluation
 import Runtime
 import Synchronization
 import Syntax

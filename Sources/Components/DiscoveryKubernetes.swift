@@ -2,6 +2,7 @@ import HTTPClientSupport
 import KubeDiscovery
 import Logging
 import LogCore
+import Evaluation
 import Runtime
 import Synchronization
 

@@ -1,5 +1,6 @@
 import LogCore
 import Relabel
+import Evaluation
 import Runtime
 import Synchronization
 

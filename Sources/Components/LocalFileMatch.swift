@@ -1,5 +1,6 @@
 import FileSource
 import LogCore
+import Evaluation
 import Runtime
 import Synchronization
 

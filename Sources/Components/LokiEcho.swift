@@ -1,5 +1,6 @@
 import Codecs
 import LogCore
+import Evaluation
 import Runtime
 
 /// `loki.echo`: prints every entry it receives to standard output, one line each:

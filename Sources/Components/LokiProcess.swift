@@ -1,6 +1,7 @@
 import LogCore
 import Logging
 import Process
+import Evaluation
 import Runtime
 import Synchronization
 

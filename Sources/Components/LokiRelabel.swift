@@ -2,6 +2,7 @@ import LogCore
 import Logging
 import Metrics
 import Relabel
+import Evaluation
 import Runtime
 import Synchronization
 

@@ -1,6 +1,7 @@
 import FileSource
 import LogCore
 import Logging
+import Evaluation
 import Runtime
 import Synchronization
 

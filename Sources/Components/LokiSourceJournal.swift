@@ -2,6 +2,7 @@ import JournalSource
 import LogCore
 import Logging
 import Relabel
+import Evaluation
 import Runtime
 import Synchronization
 

@@ -2,6 +2,7 @@ import HTTPClientSupport
 import LogCore
 import Logging
 import LokiWrite
+import Evaluation
 import Runtime
 import Synchronization
 

@@ -1,3 +1,4 @@
+import RE2
 import LogCore
 
 /// One Prometheus relabel rule (a `rule` block), compiled: its regex is anchored and compiled once.

@@ -1,3 +1,4 @@
+import Evaluation
 import Syntax
 
 /// What the runtime hands a component: its id, its data directory and a way to publish new exports.

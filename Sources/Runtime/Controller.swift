@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import Evaluation
 import Syntax
 #if canImport(Glibc)
 import Glibc

@@ -6,6 +6,7 @@ import LokiWrite
 import Metrics
 import Process
 import Prometheus
+import Evaluation
 import Runtime
 import Syntax
 #if canImport(Glibc)

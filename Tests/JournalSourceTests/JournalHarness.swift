@@ -2,6 +2,7 @@ import Foundation
 import JournalFixtures
 import LogCore
 import Relabel
+import Evaluation
 import Runtime
 import Synchronization
 import Syntax

@@ -1,6 +1,6 @@
 import LogCore
 import Logging
-import Runtime
+import Evaluation
 import Syntax
 @testable import Components
 @testable import Process

@@ -1,3 +1,4 @@
+import RE2
 import LogCore
 import Testing
 @testable import Relabel

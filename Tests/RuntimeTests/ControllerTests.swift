@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import Syntax
 import Testing
+@testable import Evaluation
 @testable import Runtime
 
 /// Publishes `count` as fast as it can, 1 through `count`.

@@ -1,5 +1,5 @@
 import HTTPClientSupport
-import Runtime
+import Evaluation
 
 /// Decodes Alloy's shared HTTP client arguments and blocks (`bearer_token`, `bearer_token_file`, `basic_auth`,
 /// `authorization`, `oauth2`, `tls_config`, `proxy_url`, `no_proxy`, `proxy_from_environment`,

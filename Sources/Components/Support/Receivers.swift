@@ -1,5 +1,5 @@
 import LogCore
-import Runtime
+import Evaluation
 
 /// A log receiver carried through the configuration language as a capsule (`loki.echo.x.receiver`).
 public struct ReceiverCapsule: CapsuleValue {

@@ -1,5 +1,5 @@
 import Relabel
-import Runtime
+import Evaluation
 
 /// Relabel rules carried through the configuration language (`discovery.relabel.x.rules`,
 /// `loki.relabel.x.rules`), for consumers such as `loki.source.journal`'s `relabel_rules`.

@@ -1,5 +1,5 @@
 import Process
-import Runtime
+import Evaluation
 
 /// Lets `loki.process` stages read their arguments from a block body, with positioned diagnostics.
 struct BodyStageArguments: StageArguments {

@@ -1,5 +1,5 @@
 import LogCore
-import Runtime
+import Evaluation
 
 /// A `list(map(string))` of targets held as sorted label sets: what discovery and file-matching components export
 /// and take. Exported as a `.mapList`, it reaches the next component without being copied; a list written in the

@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// `stage.decolorize`: removes ANSI escape sequences (colours, cursor movement) from the line.
 final class DecolorizeStage: EntryStage {

@@ -1,5 +1,5 @@
 import LogCore
-import Relabel
+import RE2
 
 /// `stage.drop`: drops entries for which every configured condition holds (`source`, `expression`, `value`,
 /// `older_than`, `longer_than`), counting them under `drop_counter_reason`.

@@ -1,6 +1,6 @@
 import Codecs
 import LogCore
-import Relabel
+import RE2
 
 /// `stage.json`: parses the line (or an extracted value) as a JSON object and stores JMESPath `expressions`
 /// and keys matching `regex` in the extracted map. Malformed input is left alone, or dropped with `drop_malformed`.

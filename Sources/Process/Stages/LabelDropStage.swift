@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// `stage.label_drop`: removes the listed labels.
 final class LabelDropStage: EntryStage {

@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// `stage.label_keep`: removes every label not listed.
 final class LabelKeepStage: EntryStage {

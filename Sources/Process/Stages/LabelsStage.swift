@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// `stage.labels`: sets labels from extracted values (or structured metadata); an absent source leaves the label.
 final class LabelsStage: EntryStage {

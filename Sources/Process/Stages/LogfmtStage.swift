@@ -1,5 +1,5 @@
 import LogCore
-import Relabel
+import RE2
 
 /// `stage.logfmt`: decodes `key=value key2="quoted value"` pairs and stores the mapped (or regex-matching) keys
 /// in the extracted map as strings.

@@ -1,5 +1,5 @@
 import LogCore
-import Relabel
+import RE2
 
 /// `stage.luhn`: replaces card-number-like digit runs that pass the Luhn check (at least `min_length` digits,
 /// at most 19, optionally separated by `delimiters`) with `replacement`, except inside matches of `skip_regex`.

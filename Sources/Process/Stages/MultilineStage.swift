@@ -1,5 +1,5 @@
 import LogCore
-import Relabel
+import RE2
 
 /// `stage.multiline`: joins a line matching `firstline` with the lines that follow it (per label set) into one
 /// entry, emitted when the next first line arrives, at `max_lines`, or after `max_wait_time` without a line.

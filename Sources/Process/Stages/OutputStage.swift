@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// `stage.output`: replaces the line with an extracted value.
 final class OutputStage: EntryStage {

@@ -1,6 +1,5 @@
 import Codecs
 import LogCore
-import Relabel
 
 /// `stage.pack`: packs the listed labels/extracted values and the line into a JSON object
 /// (`{"k":"v",…,"_entry":"<line>"}`), removing those labels.

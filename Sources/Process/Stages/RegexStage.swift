@@ -1,5 +1,5 @@
 import LogCore
-import Relabel
+import RE2
 
 /// `stage.regex`: matches an RE2 expression (unanchored) against the line or an extracted value and stores each
 /// named group in the extracted map ("" for a group that did not take part); optionally as labels too.

@@ -1,5 +1,5 @@
 import LogCore
-import Relabel
+import RE2
 
 /// `stage.replace`: for every match of `expression` in the line (or extracted `source`), replaces each capture
 /// group's text with the `replace` template's output (`.Value` is the group's text); named groups also store

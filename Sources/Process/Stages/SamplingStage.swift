@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// `stage.sampling`: keeps each entry with probability `rate`.
 final class SamplingStage: EntryStage {

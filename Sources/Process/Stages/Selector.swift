@@ -1,5 +1,5 @@
 import LogCore
-import Relabel
+import RE2
 
 /// A LogQL stream selector with line filters, as `stage.match` takes it:
 /// `{name="v", other=~"re"} |= "text" != "x" |~ "re" !~ "re"`.

@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// `stage.static_labels`: sets fixed labels (entries with an empty value are ignored).
 final class StaticLabelsStage: EntryStage {

@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// `stage.structured_metadata_drop`: removes the listed structured-metadata entries.
 final class StructuredMetadataDropStage: EntryStage {

@@ -1,5 +1,5 @@
 import LogCore
-import Relabel
+import RE2
 
 /// `stage.structured_metadata`: moves extracted values and labels into structured metadata (Alloy's order:
 /// extracted by name, extracted by regex, labels by name — removing them —, labels by regex).

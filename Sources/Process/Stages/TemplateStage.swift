@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// The template data of an entry: every extracted value that converts, `.Entry` the line, and `.Value`.
 func templateData(_ e: ProcessEntry, value: String?) -> [String: TValue] {

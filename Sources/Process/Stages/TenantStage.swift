@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// `stage.tenant`: sets the hidden `__tenant_id__` label from a label, an extracted value or a constant.
 final class TenantStage: EntryStage {

@@ -1,5 +1,4 @@
 import LogCore
-import Relabel
 
 /// `stage.truncate`: cuts the line, labels, structured metadata or extracted values longer than a limit
 /// (bytewise) and appends a suffix; records the touched kinds in extracted `truncated`.

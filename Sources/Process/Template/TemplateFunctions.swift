@@ -1,6 +1,6 @@
 import Codecs
 import LogCore
-import Relabel
+import RE2
 
 /// The functions templates can call: Go's built-ins, the ones Alloy adds (`ToLower`, `ToUpper`, `Replace`,
 /// `Trim*`, `Hash`, `Sha2Hash`, `regexReplaceAll`, `regexReplaceAllLiteral`) and the common Sprig string functions.

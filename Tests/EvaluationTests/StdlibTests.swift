@@ -2,7 +2,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import Runtime
+@testable import Evaluation
 
 @Suite struct StdlibTests {
     @Test func arrays() throws {

@@ -1,7 +1,9 @@
+import Foundation
 import Components
 import LogCore
 import Syntax
 import Testing
+@testable import Evaluation
 @testable import Runtime
 
 /// Targets exported as a compact `.mapList` must behave in every expression exactly as the array of objects they
@@ -15,23 +17,23 @@ import Testing
     }
 
     @Test func referenceKeepsTheCompactList() throws {
-        let v = try eval("d.targets", scope: scope)
+        let v = try Evaluator.evaluate("d.targets", scope: scope)
         guard case .mapList(let l as TargetList) = v else { Issue.record("expected a mapList, got \(v.typeName)"); return }
         #expect(l == list)
-        #expect(try TargetList.decode(try eval("(d.targets)", scope: scope)) == list)
+        #expect(try TargetList.decode(try Evaluator.evaluate("(d.targets)", scope: scope)) == list)
         #expect(v.typeName == "array")
     }
 
     @Test func expressionsSeeTheArrayOfObjects() throws {
-        #expect(try eval("d.targets[1].job", scope: scope).s == "y")
-        #expect(try eval("d.targets[0][\"__path__\"]", scope: scope).s == "/a.log")
-        #expect(try eval("d.targets == [{\"__path__\" = \"/a.log\", job = \"x\"}, {job = \"y\", \"__path__\" = \"/b.log\"}]", scope: scope).b == true)
-        #expect(try eval("d.targets != [{job = \"x\"}]", scope: scope).b == true)
-        let joined = try eval("array.concat(d.targets, [{job = \"z\"}])", scope: scope)
-        #expect(joined.list?.count == 3)
-        #expect(joined.list?[1].equals(plain.list![1]) == true)
-        #expect(try eval("[d.targets]", scope: scope).list?.first?.equals(plain) == true)
-        #expect(try eval("{t = d.targets}.t", scope: scope).equals(plain))
+        #expect(try Evaluator.evaluate("d.targets[1].job", scope: scope).rendered == "\"y\"")
+        #expect(try Evaluator.evaluate("d.targets[0][\"__path__\"]", scope: scope).rendered == "\"/a.log\"")
+        #expect(try Evaluator.evaluate("d.targets == [{\"__path__\" = \"/a.log\", job = \"x\"}, {job = \"y\", \"__path__\" = \"/b.log\"}]", scope: scope).rendered == "true")
+        #expect(try Evaluator.evaluate("d.targets != [{job = \"x\"}]", scope: scope).rendered == "true")
+        let joined = try Evaluator.evaluate("array.concat(d.targets, [{job = \"z\"}])", scope: scope)
+        #expect(joined.expanded.rendered.components(separatedBy: "job").count == 4)
+        #expect(try Evaluator.evaluate("array.concat(d.targets, [{job = \"z\"}])[1]", scope: scope).equals(.object(["__path__": .string("/b.log"), "job": .string("y")])))
+        #expect(try Evaluator.evaluate("[d.targets][0]", scope: scope).equals(plain))
+        #expect(try Evaluator.evaluate("{t = d.targets}.t", scope: scope).equals(plain))
         #expect(list.value.equals(plain) && plain.equals(list.value))
         #expect(list.value.rendered == plain.rendered)
         #expect(!TargetList([]).value.equals(plain))
@@ -41,7 +43,7 @@ import Testing
         #expect(try [[String: String]].decode(list.value) == [["__path__": "/a.log", "job": "x"], ["__path__": "/b.log", "job": "y"]])
         #expect(try TargetList.decode(plain) == list)
         // An empty value is an absent label, as in Prometheus' label sets.
-        let written = try TargetList.decode(try eval("[{job = \"x\", empty = \"\"}]"))
+        let written = try TargetList.decode(try Evaluator.evaluate("[{job = \"x\", empty = \"\"}]"))
         #expect(written.targets == [LabelSet(["job": "x"])])
         #expect(try TargetList.decode(.null) == TargetList([]))
         #expect(throws: ValueError.self) { try TargetList.decode(.string("x")) }

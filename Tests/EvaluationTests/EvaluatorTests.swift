@@ -1,6 +1,6 @@
 import Testing
 import Syntax
-@testable import Runtime
+@testable import Evaluation
 
 @Suite struct EvaluatorTests {
     @Test func precedence() throws {

@@ -8,6 +8,10 @@ public final class RE2: @unchecked Sendable {
         public var pattern: String
         public var message: String
         public var description: String { "error parsing regexp: \(message): `\(pattern)`" }
+        public init(pattern: String, message: String) {
+            self.pattern = pattern
+            self.message = message
+        }
     }
 
     private let handle: OpaquePointer

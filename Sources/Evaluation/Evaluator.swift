@@ -16,6 +16,19 @@ public struct Evaluator: Sendable {
         self.allowExperimental = allowExperimental
     }
 
+    /// Evaluates one expression written in Alloy syntax (`"a" + env("HOME")`), as if it were the value of an
+    /// attribute in a file named `name`; a syntax or evaluation error is a diagnostic positioned in that text.
+    public static func evaluate(_ text: String, scope: [String: Value] = [:], allowExperimental: Bool = false,
+                                name: String = "expression") throws(Diagnostic) -> Value {
+        let src = SourceFile(name: name, text: "x = " + text + "\n")
+        let file: File
+        do { file = try Parser.parse(src) } catch { throw error.items[0] }
+        guard file.body.count == 1, case .attribute(let a) = file.body[0] else {
+            throw Diagnostic(file: src, start: 0, end: 0, message: "expected one expression")
+        }
+        return try Evaluator(source: src, scope: scope, allowExperimental: allowExperimental).evaluate(a.value)
+    }
+
     /// The text of an expression as the formatter prints it (for messages).
     public func text(of e: Expr) -> String { Formatter.text(of: e, in: source) }
 

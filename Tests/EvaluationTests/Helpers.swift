@@ -1,13 +1,9 @@
 import Syntax
-@testable import Runtime
+@testable import Evaluation
 
 /// Evaluates one expression written in Alloy syntax.
 func eval(_ text: String, scope: [String: Value] = [:], experimental: Bool = false) throws(Diagnostic) -> Value {
-    let src = SourceFile(name: "t.alloy", text: "x = " + text + "\n")
-    let file: File
-    do { file = try Parser.parse(src) } catch { throw error.items[0] }
-    guard case .attribute(let a) = file.body[0] else { fatalError("not an attribute") }
-    return try Evaluator(source: src, scope: scope, allowExperimental: experimental).evaluate(a.value)
+    try Evaluator.evaluate(text, scope: scope, allowExperimental: experimental, name: "t.alloy")
 }
 
 /// The message of the diagnostic an expression fails with, or nil if it evaluates.

@@ -1,5 +1,5 @@
 import Testing
-@testable import Runtime
+@testable import Evaluation
 
 @Suite struct ConversionTests {
     @Test func durations() throws {
