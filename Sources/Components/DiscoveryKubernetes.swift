@@ -32,8 +32,8 @@ public final class DiscoveryKubernetes: TypedComponent {
             }
             config = DiscoveryConfig(role: parsedRole ?? .pod, connection: connection)
             if var n = d.block("namespaces") {
-                config.namespaces = n.attribute("names", default: [String]())
-                config.ownNamespace = n.attribute("own_namespace", default: false)
+                n.read("names", into: &config.namespaces)
+                n.read("own_namespace", into: &config.ownNamespace)
                 d.absorb(&n)
             }
             for var s in d.blocks("selectors") {
@@ -45,8 +45,8 @@ public final class DiscoveryKubernetes: TypedComponent {
                 d.absorb(&s)
             }
             if var a = d.block("attach_metadata") {
-                config.attachNode = a.attribute("node", default: false)
-                config.attachNamespace = a.attribute("namespace", default: false)
+                a.read("node", into: &config.attachNode)
+                a.read("namespace", into: &config.attachNamespace)
                 d.absorb(&a)
             }
         }

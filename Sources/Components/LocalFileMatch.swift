@@ -9,14 +9,11 @@ import Synchronization
 public final class LocalFileMatch: TypedComponent {
     public struct Arguments: ComponentArguments {
         var pathTargets: TargetList
-        var syncPeriod: AlloyDuration
-        var ignoreOlderThan: AlloyDuration
+        var matching: FileMatch.Settings
 
         public init(_ d: inout BodyDecoder) {
             pathTargets = d.required("path_targets")
-            syncPeriod = d.attribute("sync_period", default: .seconds(10))
-            ignoreOlderThan = d.attribute("ignore_older_than", default: .zero)
-            if syncPeriod.nanoseconds <= 0 { d.error("sync_period must be greater than 0", attribute: "sync_period") }
+            matching = FileMatch.Settings.decode(&d)
             for (i, t) in pathTargets.targets.enumerated() where t["__path__"] == nil {
                 d.error("path_targets[\(i)] has no __path__ label", attribute: "path_targets")
             }
@@ -38,8 +35,8 @@ public final class LocalFileMatch: TypedComponent {
 
     public func run() async {
         while !Task.isCancelled {
-            let period = state.withLock { $0.arguments.syncPeriod }
-            await wake.wait(timeout: period.swiftDuration)
+            let period = state.withLock { $0.arguments.matching.syncPeriod }
+            await wake.wait(timeout: period)
             if Task.isCancelled { break }
             // The resolver is taken out while globbing, so that it is not copied and the lock is not held.
             var (args, resolver) = state.withLock { s in
@@ -53,7 +50,7 @@ public final class LocalFileMatch: TypedComponent {
     }
 
     static func resolve(_ a: Arguments, _ resolver: inout FileMatch.Resolver) -> TargetList {
-        TargetList(resolver.resolve(a.pathTargets.targets, ignoreOlderThan: a.ignoreOlderThan.nanoseconds,
+        TargetList(resolver.resolve(a.pathTargets.targets, ignoreOlderThan: a.matching.ignoreOlderThan.nanoseconds,
                                     nowNanoseconds: WallClock.nowNanoseconds()))
     }
 

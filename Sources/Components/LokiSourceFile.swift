@@ -15,8 +15,7 @@ public final class LokiSourceFile: TypedComponent {
         var legacyPositionsFile: String
         var tailer = TailerConfig()
         var fileMatchEnabled = false
-        var fileMatchSyncPeriod: AlloyDuration = .seconds(10)
-        var fileMatchIgnoreOlderThan: AlloyDuration = .zero
+        var fileMatch = FileMatch.Settings()
 
         public init(_ d: inout BodyDecoder) {
             targets = d.required("targets")
@@ -29,37 +28,33 @@ public final class LokiSourceFile: TypedComponent {
                     d.error("unsupported encoding \"\(encodingName)\"; supported: UTF-8, UTF-16, UTF-16LE, UTF-16BE, ISO-8859-1", attribute: "encoding")
                 }
             }
-            tailer.tailFromEnd = d.attribute("tail_from_end", default: false)
+            d.read("tail_from_end", into: &tailer.tailFromEnd)
             legacyPositionsFile = d.attribute("legacy_positions_file", default: "")
-            let policy: String = d.attribute("on_positions_file_error", default: "restart_from_beginning")
-            if let p = PositionsErrorPolicy(rawValue: policy) {
-                tailer.onPositionsError = p
-            } else {
-                d.error("on_positions_file_error must be one of skip, restart_from_end, restart_from_beginning",
-                        attribute: "on_positions_file_error")
+            if let policy = d.optional("on_positions_file_error", as: String.self) {
+                if let p = PositionsErrorPolicy(rawValue: policy) {
+                    tailer.onPositionsError = p
+                } else {
+                    d.error("on_positions_file_error must be one of skip, restart_from_end, restart_from_beginning",
+                            attribute: "on_positions_file_error")
+                }
             }
             // Tributary extensions.
-            let maxLine: ByteSize = d.attribute("max_line_size", default: ByteSize(bytes: 256 * 1024))
-            if maxLine.bytes < 0 { d.error("max_line_size must not be negative", attribute: "max_line_size") }
-            tailer.maxLineSize = Int(max(0, maxLine.bytes))
-            let partialTimeout: AlloyDuration = d.attribute("partial_line_timeout", default: .zero)
-            if partialTimeout.nanoseconds > 0 { tailer.partialLineIdleTimeout = partialTimeout.swiftDuration }
+            d.readSize("max_line_size", into: &tailer.maxLineSize)
+            if let timeout = d.optional("partial_line_timeout", as: Duration.self), timeout > .zero {
+                tailer.partialLineIdleTimeout = timeout
+            }
+            for p in tailer.problems { d.error(p.message, attribute: p.attribute) }
 
             if var w = d.block("file_watch") {
-                let minPoll: AlloyDuration = w.attribute("min_poll_frequency", default: .milliseconds(250))
-                let maxPoll: AlloyDuration = w.attribute("max_poll_frequency", default: .milliseconds(250))
-                if minPoll.nanoseconds <= 0 || maxPoll.nanoseconds <= 0 {
-                    w.error("poll frequencies must be greater than 0")
-                }
-                tailer.maxPoll = max(maxPoll, .milliseconds(1)).swiftDuration
-                tailer.minPoll = min(max(minPoll, .milliseconds(1)), max(maxPoll, .milliseconds(1))).swiftDuration
+                w.read("min_poll_frequency", into: &tailer.minPoll)
+                w.read("max_poll_frequency", into: &tailer.maxPoll)
+                for p in tailer.pollProblems { w.error(p.message, attribute: p.attribute) }
+                tailer = tailer.withPollsInRange
                 d.absorb(&w)
             }
             if var m = d.block("file_match") {
                 fileMatchEnabled = m.attribute("enabled", default: false)
-                fileMatchSyncPeriod = m.attribute("sync_period", default: .seconds(10))
-                fileMatchIgnoreOlderThan = m.attribute("ignore_older_than", default: .zero)
-                if fileMatchSyncPeriod.nanoseconds <= 0 { m.error("sync_period must be greater than 0", attribute: "sync_period") }
+                fileMatch = FileMatch.Settings.decode(&m)
                 d.absorb(&m)
             }
             if var z = d.block("decompression") {
@@ -115,7 +110,7 @@ public final class LokiSourceFile: TypedComponent {
         while !Task.isCancelled {
             reconcile(&resolver)
             let args = state.withLock { $0 }
-            await wake.wait(timeout: args.fileMatchEnabled ? args.fileMatchSyncPeriod.swiftDuration : .seconds(3600))
+            await wake.wait(timeout: args.fileMatchEnabled ? args.fileMatch.syncPeriod : .seconds(3600))
         }
         positionsLoop.cancel()
         await positionsLoop.value
@@ -130,8 +125,8 @@ public final class LokiSourceFile: TypedComponent {
             let active = Set(group.activeTargets.map(\.path))
             targets = resolver.resolve(targets, nowNanoseconds: now).filter { t in
                 let path = t["__path__"]!
-                return args.fileMatchIgnoreOlderThan.nanoseconds <= 0 || active.contains(path)
-                    || !FileMatch.modifiedBefore(path, age: args.fileMatchIgnoreOlderThan.nanoseconds, nowNanoseconds: now)
+                return args.fileMatch.ignoreOlderThan.nanoseconds <= 0 || active.contains(path)
+                    || !FileMatch.modifiedBefore(path, age: args.fileMatch.ignoreOlderThan.nanoseconds, nowNanoseconds: now)
             }
         }
         var out: [FileTailerGroup.Target] = []

@@ -14,9 +14,7 @@ public final class LokiSourceJournal: TypedComponent, HealthReporting {
         var forwardTo: [ReceiverRef]
         var formatAsJSON: Bool
         var labels: [String: String]
-        var matches: JournalMatches
-        var maxAge: AlloyDuration
-        var path: String
+        var reader = JournalConfig()
         var rules: [RelabelRule]
         var legacyPosition: (file: String, name: String)?
 
@@ -27,14 +25,14 @@ public final class LokiSourceJournal: TypedComponent, HealthReporting {
             for name in labels.keys.sorted() where !Label.isValidName(name) {
                 d.error("invalid label name \"\(name)\" in labels: a label name matches [a-zA-Z_][a-zA-Z0-9_]*", attribute: "labels")
             }
-            let matchText: String = d.attribute("matches", default: "")
-            do throws(JournalMatches.ParseError) { matches = try JournalMatches(matchText) } catch {
-                matches = try! JournalMatches("")
-                d.error(error.message, attribute: "matches")
+            if let text = d.optional("matches", as: String.self) {
+                do throws(JournalMatches.ParseError) { reader.matches = try JournalMatches(text) } catch {
+                    d.error(error.message, attribute: "matches")
+                }
             }
-            maxAge = d.attribute("max_age", default: AlloyDuration(nanoseconds: 7 * 3600 * 1_000_000_000))
-            if maxAge.nanoseconds < 0 { d.error("max_age must not be negative", attribute: "max_age") }
-            path = d.attribute("path", default: "")
+            d.read("max_age", into: &reader.maxAge)
+            d.read("path", into: &reader.path)
+            for p in reader.problems { d.error(p.message, attribute: p.attribute) }
             rules = d.attribute("relabel_rules", default: RulesRef.zero).rules
             if var b = d.block("legacy_position") {
                 let file: String = b.required("file")
@@ -47,8 +45,7 @@ public final class LokiSourceJournal: TypedComponent, HealthReporting {
         /// Whether the reader must restart for these arguments (anything but the same values).
         func differs(from other: Arguments) -> Bool {
             forwardTo.map(\.capsule.ownerID) != other.forwardTo.map(\.capsule.ownerID) || formatAsJSON != other.formatAsJSON
-                || labels != other.labels || matches != other.matches || maxAge != other.maxAge || path != other.path
-                || rules != other.rules
+                || labels != other.labels || reader != other.reader || rules != other.rules
         }
     }
 
@@ -73,8 +70,7 @@ public final class LokiSourceJournal: TypedComponent, HealthReporting {
         let relabel: @Sendable (LabelSet) -> LabelSet? = { Relabeler.apply(rules, to: $0) }
         let labeling = JournalLabeling(staticLabels: statics, labelsRead: Relabeler.labelsRead(by: rules),
                                        formatAsJSON: a.formatAsJSON, relabel: relabel)
-        let config = JournalConfig(path: a.path, matches: a.matches, maxAgeNanoseconds: a.maxAge.nanoseconds)
-        return JournalSource.Settings(config: config, labeling: labeling, forward: a.forwardTo.fanout)
+        return JournalSource.Settings(config: a.reader, labeling: labeling, forward: a.forwardTo.fanout)
     }
 
     public var exports: [String: Value] { [:] }

@@ -95,6 +95,22 @@ public struct BodyDecoder: Sendable {
         optional(name, as: T.self) ?? value
     }
 
+    /// Reads an attribute into `value` when the body writes it; otherwise `value` keeps what it holds, so a module's
+    /// configuration struct is the one place its defaults are written.
+    public mutating func read<T: AlloyDecodable>(_ name: String, into value: inout T) {
+        if let v = optional(name, as: T.self) { value = v }
+    }
+
+    /// Reads a base-2 size attribute (`"1MiB"`) into a byte count, keeping `value` when the body does not write it.
+    public mutating func readSize<I: FixedWidthInteger>(_ name: String, into value: inout I) {
+        guard let v = optional(name, as: ByteSize.self) else { return }
+        guard let bytes = I(exactly: v.bytes) else {
+            error("\(name) is out of range", attribute: name)
+            return
+        }
+        value = bytes
+    }
+
     /// Decodes a required attribute; records `missing required attribute` when absent.
     public mutating func required<T: AlloyDecodable>(_ name: String, as: T.Type = T.self) -> T {
         if !has(name) {

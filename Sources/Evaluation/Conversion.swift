@@ -162,6 +162,12 @@ public struct AlloyDuration: AlloyDecodable, Hashable, Comparable, CustomStringC
     public var description: String { GoDuration.format(nanoseconds) }
 }
 
+/// Swift's own duration reads as Alloy's duration does, so module configuration structs can hold `Duration`.
+extension Duration: AlloyDecodable {
+    public static var alloyTypeName: String { "duration" }
+    public static func decode(_ v: Value) throws(ValueError) -> Duration { try AlloyDuration.decode(v).swiftDuration }
+}
+
 /// A size in bytes written with base-2 units (`"1MiB"`, `"8KB"`, where `KB` = 1024).
 public struct ByteSize: AlloyDecodable, Hashable, Comparable {
     public var bytes: Int64

@@ -6,6 +6,20 @@ import Glibc
 /// The matching behind `local.file_match`: expands each target's `__path__` glob, drops matches of
 /// `__path_exclude__`, directories, unreadable paths and (optionally) files not modified recently.
 public enum FileMatch {
+    /// How often the globs are expanded again, and which files are too old to list.
+    public struct Settings: Sendable, Equatable {
+        public var syncPeriod: Duration = .seconds(10)
+        /// Files not modified for this long are left out; zero: none are.
+        public var ignoreOlderThan: Duration = .zero
+
+        public init() {}
+
+        /// What is wrong with these settings, by attribute.
+        public var problems: [ConfigProblem] {
+            syncPeriod <= .zero ? [ConfigProblem("sync_period must be greater than 0", attribute: "sync_period")] : []
+        }
+    }
+
     /// Resolves targets again and again (every sync period): one target per matched file, with `__path__` replaced
     /// by the absolute path of the match. Hands back the very label sets of the last round for files still matched
     /// by unchanged targets, so thousands of targets are not copied every ten seconds.

@@ -1,3 +1,4 @@
+import LogCore
 /// What a tailer does at its start when the stored position cannot be read.
 public enum PositionsErrorPolicy: String, Sendable {
     case skip
@@ -41,4 +42,22 @@ public struct TailerConfig: Sendable, Equatable {
     public var readBufferSize = 128 * 1024
 
     public init() {}
+
+    /// What is wrong with these settings, by attribute of the `loki.source.file` block.
+    public var problems: [ConfigProblem] {
+        maxLineSize < 0 ? [ConfigProblem("max_line_size must not be negative", attribute: "max_line_size")] : []
+    }
+
+    /// What is wrong with the polling settings (the `file_watch` block).
+    public var pollProblems: [ConfigProblem] {
+        minPoll <= .zero || maxPoll <= .zero ? [ConfigProblem("poll frequencies must be greater than 0")] : []
+    }
+
+    /// The settings with polling kept in range: at least 1 ms, and the minimum no larger than the maximum.
+    public var withPollsInRange: TailerConfig {
+        var c = self
+        c.maxPoll = max(maxPoll, .milliseconds(1))
+        c.minPoll = min(max(minPoll, .milliseconds(1)), c.maxPoll)
+        return c
+    }
 }

@@ -13,6 +13,9 @@ public struct JournalMatches: Sendable, Equatable {
     }
 
     /// Parses `text`; an empty text matches every entry.
+    /// No matches: every entry.
+    public init() { groups = [] }
+
     public init(_ text: String) throws(ParseError) {
         var groups: [[String]] = [[]]
         for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {

@@ -11,16 +11,21 @@ public struct JournalConfig: Sendable, Equatable {
     public var path: String
     public var matches: JournalMatches
     /// With no saved cursor (or one older than this), start this far back; 0: from the oldest entry.
-    public var maxAgeNanoseconds: Int64
+    public var maxAge: Duration
     /// How long to wait before trying again to open a journal that could not be opened.
     public var reopenInterval: Duration
 
-    public init(path: String = "", matches: JournalMatches, maxAgeNanoseconds: Int64 = 7 * 3600 * 1_000_000_000,
+    public init(path: String = "", matches: JournalMatches = JournalMatches(), maxAge: Duration = .seconds(7 * 3600),
                 reopenInterval: Duration = .seconds(10)) {
         self.path = path
         self.matches = matches
-        self.maxAgeNanoseconds = maxAgeNanoseconds
+        self.maxAge = maxAge
         self.reopenInterval = reopenInterval
+    }
+
+    /// What is wrong with these settings, by attribute of the `loki.source.journal` block.
+    public var problems: [ConfigProblem] {
+        maxAge < .zero ? [ConfigProblem("max_age must not be negative", attribute: "max_age")] : []
     }
 }
 
@@ -103,7 +108,7 @@ final class JournalReader: Sendable {
         guard let journal = open(config) else { return }
         var onFirstEntry = false
         do throws(JournalError) {
-            let start = try JournalReader.position(journal, cursor: cursor, maxAgeNanoseconds: config.maxAgeNanoseconds)
+            let start = try JournalReader.position(journal, cursor: cursor, maxAgeNanoseconds: config.maxAge.nanoseconds)
             onFirstEntry = start.onFirstEntry
             if let warning = start.warning { continuation.yield(.warning(warning)) }
             if config.path.isEmpty && !journal.hasFiles {

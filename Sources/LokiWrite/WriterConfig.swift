@@ -1,3 +1,4 @@
+import LogCore
 import HTTPClientSupport
 
 /// How one `endpoint` block pushes to Loki.
@@ -23,6 +24,20 @@ public struct EndpointConfig: Sendable, Equatable {
     public init(url: String, name: String) {
         self.url = url
         self.name = name
+    }
+
+    /// What is wrong with these settings, by attribute of the `endpoint` block.
+    public var problems: [ConfigProblem] {
+        var out: [ConfigProblem] = []
+        if !(url.hasPrefix("http://") || url.hasPrefix("https://")) { out.append(ConfigProblem("url must start with http:// or https://", attribute: "url")) }
+        return out
+    }
+
+    /// The name Alloy gives an endpoint without one: the first six hex digits of a hash of its URL.
+    public static func defaultName(_ url: String) -> String {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in url.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return String(String(h, radix: 16).prefix(6))
     }
 }
 
@@ -50,4 +65,12 @@ public struct WriterConfig: Sendable, Equatable {
     public var maxLineSize = 0
 
     public init(endpoints: [EndpointConfig]) { self.endpoints = endpoints }
+
+    /// What is wrong with the write-ahead log settings, by attribute of the `wal` block.
+    public var walProblems: [ConfigProblem] {
+        var out: [ConfigProblem] = []
+        if walMaxSegmentAge <= .zero { out.append(ConfigProblem("max_segment_age must be positive", attribute: "max_segment_age")) }
+        if walMaxSize < 1 << 20 { out.append(ConfigProblem("max_size must be at least 1MiB", attribute: "max_size")) }
+        return out
+    }
 }

@@ -251,7 +251,7 @@ import Testing
         let sink = Sink()
         let source = try JournalSource(
             componentID: "loki.source.journal.j", positionsPath: dir.path + "-positions.yml",
-            settings: .init(config: JournalConfig(path: dir.path, matches: try JournalMatches(""), maxAgeNanoseconds: 0, reopenInterval: .milliseconds(200)),
+            settings: .init(config: JournalConfig(path: dir.path, matches: try JournalMatches(""), maxAge: .zero, reopenInterval: .milliseconds(200)),
                             labeling: JournalLabeling(staticLabels: LabelSet(["job": "j"])), forward: Fanout([sink])),
             logger: .init(label: "test"))
         let task = Task { await source.run() }
@@ -271,7 +271,7 @@ import Testing
         let n = JournalReader.maxBatchEntries * 4
         try JournalFixtures.write((0..<n).map { JournalFixtureEntry([("MESSAGE", "m-\($0)")], realtime: now - 10_000_000 + UInt64($0)) },
                                   to: dir.appendingPathComponent("s.journal").path)
-        let reader = JournalReader(config: JournalConfig(path: dir.path, matches: try JournalMatches(""), maxAgeNanoseconds: 0),
+        let reader = JournalReader(config: JournalConfig(path: dir.path, matches: try JournalMatches(""), maxAge: .zero),
                                    labeling: JournalLabeling(staticLabels: LabelSet(["job": "j"])), cursor: nil)
         let batches = Mutex<[JournalReader.Batch]>([])
         let consumer = Task {
@@ -308,7 +308,7 @@ import Testing
         let positions = dir.appendingPathComponent("positions.yml").path
         let source = try JournalSource(
             componentID: "loki.source.journal.j", positionsPath: positions,
-            settings: .init(config: JournalConfig(path: dir.path, matches: try JournalMatches(""), maxAgeNanoseconds: 0),
+            settings: .init(config: JournalConfig(path: dir.path, matches: try JournalMatches(""), maxAge: .zero),
                             labeling: JournalLabeling(staticLabels: LabelSet(["job": "j"])), forward: Fanout([holder])),
             logger: .init(label: "test"))
         let task = Task { await source.run() }

@@ -10,8 +10,8 @@ enum HTTPClientArguments {
         var s = HTTPClientSettings()
         s.auth = auth(&d)
         s.tls = tls(&d)
-        s.followRedirects = d.attribute("follow_redirects", default: true)
-        s.enableHTTP2 = d.attribute("enable_http2", default: true)
+        d.read("follow_redirects", into: &s.followRedirects)
+        d.read("enable_http2", into: &s.enableHTTP2)
         if let headers = d.optional("http_headers", as: [String: [Secret]].self) {
             for name in headers.keys.sorted() { for v in headers[name]! { s.headers.append((name, v.value)) } }
         }
@@ -66,7 +66,7 @@ enum HTTPClientArguments {
         tls.certPEM = t.optional("cert_pem")
         tls.keyFile = t.optional("key_file")
         tls.keyPEM = t.optional("key_pem", as: Secret.self)?.value
-        tls.insecureSkipVerify = t.attribute("insecure_skip_verify", default: false)
+        t.read("insecure_skip_verify", into: &tls.insecureSkipVerify)
         tls.serverName = t.optional("server_name")
         if let v = t.optional("min_version", as: String.self), !["TLS12", "TLS13"].contains(v) {
             t.error("min_version \(v) is not supported: Tributary speaks TLS 1.2 and 1.3", attribute: "min_version")
