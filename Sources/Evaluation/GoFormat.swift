@@ -204,7 +204,7 @@ enum GoFormat {
             s = fixExponent(s.replacingMantissaTrailingZeros())
             return upper ? s.uppercased() : s
         }
-        return formatFloatPlain(d)
+        return GoFloat.formatPlain(d)
     }
 
     /// Go writes at least two exponent digits: `1e+06`, `1e-05`.

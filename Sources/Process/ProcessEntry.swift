@@ -1,3 +1,4 @@
+import Codecs
 import LogCore
 
 /// A value in the extracted map: what parsing stages store and later stages read.
@@ -17,7 +18,7 @@ public enum ExtractedValue: Sendable, Equatable {
     public var stringValue: String? {
         switch self {
         case .string(let s): return s
-        case .number(let d): return formatNumber(d)
+        case .number(let d): return GoFloat.formatPlain(d)
         case .bool(let b): return b ? "true" : "false"
         case .null: return nil
         case .json(let s): return s
@@ -27,38 +28,6 @@ public enum ExtractedValue: Sendable, Equatable {
     }
 }
 
-/// Shortest decimal text of a number, without an exponent (Go's `strconv.FormatFloat(f, 'f', -1, 64)`).
-func formatNumber(_ d: Double) -> String {
-    if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
-    let s = "\(d)"
-    guard s.contains("e") else { return s }
-    // Expand the exponent.
-    let parts = s.split(separator: "e")
-    let exp = Int(parts[1]) ?? 0
-    var mant = String(parts[0])
-    let neg = mant.hasPrefix("-")
-    if neg { mant.removeFirst() }
-    var digits = mant.replacingOccurrences(".", "")
-    let point = (mant.firstIndex(of: ".").map { mant.distance(from: mant.startIndex, to: $0) } ?? mant.count) + exp
-    var out: String
-    if point <= 0 {
-        out = "0." + String(repeating: "0", count: -point) + digits
-    } else if point >= digits.count {
-        out = digits + String(repeating: "0", count: point - digits.count)
-    } else {
-        digits.insert(".", at: digits.index(digits.startIndex, offsetBy: point))
-        out = digits
-    }
-    return neg ? "-" + out : out
-}
-
-extension String {
-    func replacingOccurrences(_ a: Character, _ b: String) -> String {
-        var out = ""
-        for c in self { if c == a { out += b } else { out.append(c) } }
-        return out
-    }
-}
 
 /// The extracted map of one entry. At pipeline entry it is seeded with the entry's labels: they are kept as a
 /// snapshot and looked up lazily, so an entry that no stage parses never builds a map. Entries hold a handful of

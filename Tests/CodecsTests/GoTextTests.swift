@@ -56,3 +56,16 @@ import Codecs
         #expect(throws: CodecError.self) { try Base2Bytes.parse("8EiB") }
     }
 }
+
+@Suite struct GoFloatTests {
+    @Test func formatsAsStrconvFormatFloatF() {
+        // Expected values printed by Go's strconv.FormatFloat(v, 'f', -1, 64).
+        let cases: [(Double, String)] = [
+            (0, "0"), (-0.0, "0"), (1, "1"), (-42, "-42"), (0.1, "0.1"), (1.5, "1.5"), (123456.789, "123456.789"),
+            (1e21, "1000000000000000000000"), (1e-7, "0.0000001"), (-2.5e-3, "-0.0025"), (1e15, "1000000000000000"),
+            (12345678901234567890, "12345678901234567000"), (.nan, "NaN"), (.infinity, "+Inf"), (-.infinity, "-Inf"),
+            (0.30000000000000004, "0.30000000000000004"),
+        ]
+        for (v, text) in cases { #expect(GoFloat.formatPlain(v) == text, "\(v)") }
+    }
+}

@@ -1,3 +1,4 @@
+import Codecs
 /// A value inside a Go template.
 enum TValue: Sendable {
     case string(String)
@@ -23,7 +24,7 @@ enum TValue: Sendable {
     var text: String {
         switch self {
         case .string(let s): return s
-        case .number(let d): return formatNumber(d)
+        case .number(let d): return GoFloat.formatPlain(d)
         case .bool(let b): return b ? "true" : "false"
         case .list(let l): return "[" + l.map(\.text).joined(separator: " ") + "]"
         case .map(let m): return "map[" + m.keys.sorted().map { "\($0):\(m[$0]!.text)" }.joined(separator: " ") + "]"
