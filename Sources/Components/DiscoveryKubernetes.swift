@@ -59,9 +59,7 @@ public final class DiscoveryKubernetes: TypedComponent {
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
-        var l = Logger(label: "tributary")
-        l[metadataKey: "component"] = "\(options.id)"
-        logger = l
+        logger = options.logger
         state = Mutex((arguments.config, []))
     }
 

@@ -33,9 +33,7 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         id = options.id
-        var l = Logger(label: "tributary")
-        l[metadataKey: "component"] = "\(options.id)"
-        logger = l
+        logger = options.logger
         metrics = ProcessMetrics(componentID: options.id)
         state = Mutex(arguments)
     }

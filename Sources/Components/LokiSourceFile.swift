@@ -83,8 +83,7 @@ public final class LokiSourceFile: TypedComponent {
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
-        var logger = Logger(label: "tributary")
-        logger[metadataKey: "component"] = "\(options.id)"
+        let logger = options.logger
         group = try FileTailerGroup(componentID: options.id, positionsPath: options.dataPath + "/positions.yml",
                                     legacyPositionsFile: arguments.legacyPositionsFile.isEmpty ? nil : arguments.legacyPositionsFile,
                                     config: arguments.tailer, forward: arguments.forwardTo.fanout, logger: logger)

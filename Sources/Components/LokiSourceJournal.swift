@@ -55,8 +55,7 @@ public final class LokiSourceJournal: TypedComponent, HealthReporting {
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         id = options.id
-        var logger = Logger(label: "tributary")
-        logger[metadataKey: "component"] = "\(options.id)"
+        let logger = options.logger
         source = try JournalSource(componentID: options.id, positionsPath: options.dataPath + "/positions.yml",
                                    legacyPosition: arguments.legacyPosition,
                                    settings: LokiSourceJournal.settings(arguments, id: options.id), logger: logger)

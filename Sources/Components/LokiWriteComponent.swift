@@ -89,10 +89,8 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
-        var l = Logger(label: "tributary")
-        l[metadataKey: "component"] = "\(options.id)"
-        logger = l
-        writer = Mutex(try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: l))
+        logger = options.logger
+        writer = Mutex(try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: logger))
     }
 
     public var exports: [String: Value] { ["receiver": ReceiverCapsule(ownerID: options.id, receiver: self).value] }

@@ -1,3 +1,4 @@
+import Codecs
 /// A JSONPath subset for `json_path`: `$`, `.key`, `..key`, `['key']`, `[n]`, `[*]`, `.*` and filters
 /// `[?(@.key == value)]` with `==`, `!=`, `<`, `<=`, `>`, `>=`. The result is always a list.
 enum JSONPath {
@@ -22,7 +23,7 @@ enum JSONPath {
                 current = current.flatMap { v -> [Value] in child(v, name) }
             } else if p[i] == UInt8(ascii: "[") {
                 guard let close = findClose(p, i) else { throw ValueError("json_path: unterminated [ in \(path)") }
-                let inner = String(decoding: p[(i + 1)..<close], as: UTF8.self).trimmingSpaces
+                let inner = String(decoding: p[(i + 1)..<close], as: UTF8.self).trimming(" \t")
                 i = close + 1
                 if inner == "*" {
                     current = current.flatMap { v -> [Value] in child(v, "*") }
@@ -88,9 +89,9 @@ enum JSONPath {
 
     private static func matches(_ item: Value, _ cond: String) throws(ValueError) -> Bool {
         for op in ["==", "!=", "<=", ">=", "<", ">"] {
-            guard let r = cond.range(of: op) else { continue }
-            let lhs = String(cond[..<r.lowerBound]).trimmingSpaces
-            let rhs = String(cond[r.upperBound...]).trimmingSpaces
+            guard let r = cond.firstRange(of: op) else { continue }
+            let lhs = String(cond[..<r.lowerBound]).trimming(" \t")
+            let rhs = String(cond[r.upperBound...]).trimming(" \t")
             guard lhs.hasPrefix("@") else { throw ValueError("json_path: unsupported filter \(cond)") }
             let found = try query(item, "$" + lhs.dropFirst())
             guard let l = found.first else { return false }
@@ -115,21 +116,9 @@ enum JSONPath {
             }
         }
         // Existence filter: [?(@.key)]
-        let p = cond.trimmingSpaces
+        let p = cond.trimming(" \t")
         guard p.hasPrefix("@") else { throw ValueError("json_path: unsupported filter \(cond)") }
         return !(try query(item, "$" + p.dropFirst())).isEmpty
     }
 }
 
-extension String {
-    var trimmingSpaces: String { trimScalars(self) { $0 == " " || $0 == "\t" } }
-    func range(of needle: String) -> Range<String.Index>? {
-        guard !needle.isEmpty else { return nil }
-        var i = startIndex
-        while i < endIndex {
-            if self[i...].hasPrefix(needle) { return i..<index(i, offsetBy: needle.count) }
-            i = index(after: i)
-        }
-        return nil
-    }
-}

@@ -80,7 +80,7 @@ public enum Stdlib {
         let toUpper = fn("string.to_upper", .exactly(1)) { args throws(ValueError) in .string(try str(args, 0).uppercased()) }
         let trim = fn("string.trim", .exactly(2)) { args throws(ValueError) in
             let cut = Set(try str(args, 1).unicodeScalars)
-            return .string(trimScalars(try str(args, 0)) { cut.contains($0) })
+            return .string(try str(args, 0).trimming { cut.contains($0) })
         }
         let trimPrefix = fn("string.trim_prefix", .exactly(2)) { args throws(ValueError) in
             let s = try str(args, 0), p = try str(args, 1)
@@ -92,7 +92,7 @@ public enum Stdlib {
                 ? String(decoding: Array(s.utf8).dropLast(p.utf8.count), as: UTF8.self) : s)
         }
         let trimSpace = fn("string.trim_space", .exactly(1)) { args throws(ValueError) in
-            .string(trimScalars(try str(args, 0)) { $0.properties.isWhitespace })
+            .string(try str(args, 0).trimming { $0.properties.isWhitespace })
         }
 
         var host = [CChar](repeating: 0, count: 256)
@@ -236,15 +236,6 @@ func splitString(_ s: String, _ sep: String) -> [String] {
     return parts
 }
 
-func trimScalars(_ s: String, _ drop: (Unicode.Scalar) -> Bool) -> String {
-    let scalars = Array(s.unicodeScalars)
-    var a = 0, b = scalars.count
-    while a < b && drop(scalars[a]) { a += 1 }
-    while b > a && drop(scalars[b - 1]) { b -= 1 }
-    var out = String.UnicodeScalarView()
-    out.append(contentsOf: scalars[a..<b])
-    return String(out)
-}
 
 private func combineMaps(_ args: [Value]) throws(ValueError) -> Value {
     guard args.count <= 4 else { throw ValueError("expected at most 4 args, got \(args.count)") }

@@ -175,32 +175,15 @@ public enum PositionsFile {
                 guard let c = rest.firstIndex(of: ":") else { continue }
                 rest = rest[rest.index(after: c)...]
             } else {
-                guard let sep = t.range(of: ": ") else { continue }
+                guard let sep = t.firstRange(of: ": ") else { continue }
                 key = String(t[..<sep.lowerBound])
                 rest = t[sep.upperBound...]
             }
-            let v = rest.trimmingCharacters(" \"'")
+            let v = rest.trimming(" \"'")
             guard let off = Int64(v), off >= 0, !key.isEmpty else { continue }
             if key.hasPrefix("cursor-") || key.hasPrefix("journal-") { continue }
             table[PositionKey(path: key, labels: "{}")] = Position(offset: off, identity: nil)
         }
         return table
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(_ set: String) -> String {
-        var s = self
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
-    }
-    func range(of needle: String) -> Range<Index>? {
-        var i = startIndex
-        while i < endIndex {
-            if self[i...].hasPrefix(needle) { return i..<index(i, offsetBy: needle.count) }
-            i = index(after: i)
-        }
-        return nil
     }
 }

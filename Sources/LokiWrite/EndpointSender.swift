@@ -1,3 +1,4 @@
+import Codecs
 import AsyncHTTPClient
 import HTTPClientSupport
 import LogCore
@@ -271,7 +272,7 @@ final class EndpointSender: Sendable {
                 if let d = deadline() { timeout = max(.milliseconds(10), min(timeout, d - ContinuousClock.now)) }
                 let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
                 status = Int(response.status.code)
-                if let ra = response.headers.first(name: "Retry-After"), let s = Int(ra.trimmingCharacters(in: " ")) { retryAfter = .seconds(s) }
+                if let ra = response.headers.first(name: "Retry-After"), let s = Int(ra.trimming(" ")) { retryAfter = .seconds(s) }
                 let bodyBuffer = try await response.body.collect(upTo: 1 << 20)
                 reason = String(buffer: bodyBuffer).split(separator: "\n").first.map { String($0.prefix(1024)) } ?? ""
             } catch {
@@ -310,14 +311,5 @@ final class EndpointSender: Sendable {
             if let d = deadline(), ContinuousClock.now >= d { return false }
             backoff = min(backoff * 2, config.maxBackoff)
         }
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -1,4 +1,5 @@
 import Evaluation
+import Logging
 import Syntax
 
 /// What the runtime hands a component: its id, its data directory and a way to publish new exports.
@@ -14,6 +15,13 @@ public struct ComponentOptions: Sendable {
         self.id = id
         self.dataPath = dataPath
         self.onStateChange = onStateChange
+    }
+
+    /// The agent's logger with `component` set to this component's id, as every line a component logs carries it.
+    public var logger: Logger {
+        var l = Logger(label: "tributary")
+        l[metadataKey: "component"] = "\(id)"
+        return l
     }
 }
 

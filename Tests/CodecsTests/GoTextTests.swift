@@ -69,3 +69,20 @@ import Codecs
         for (v, text) in cases { #expect(GoFloat.formatPlain(v) == text, "\(v)") }
     }
 }
+
+@Suite struct TextTests {
+    @Test func trimsAsGoTrim() {
+        #expect(" \t a b \n".trimming(" \t\n") == "a b")
+        #expect("xxhixx".trimming("x") == "hi")
+        #expect("xxxx".trimming("x") == "")
+        #expect("\u{2003}é\u{2003}".trimming { $0.properties.isWhitespace } == "é")
+        #expect("\r\nline\r\n".trimming("\r\n") == "line", "scalars, not grapheme clusters")
+    }
+
+    @Test func queryEscapesAsGo() {
+        // Expected values printed by Go's url.QueryEscape.
+        #expect(URLQuery.escape("a b&c=d/é~_.-") == "a+b%26c%3Dd%2F%C3%A9~_.-")
+        #expect(URLQuery.unescape("a+b%26c%3Dd%2F%C3%A9") == "a b&c=d/é")
+        #expect(URLQuery.unescape("%zz") == nil)
+    }
+}

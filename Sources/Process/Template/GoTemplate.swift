@@ -119,7 +119,7 @@ final class GoTemplate: @unchecked Sendable {
                     trimAfter = true
                 }
                 var body = String(decoding: b[start..<end], as: UTF8.self)
-                body = body.trimmingCharacters(" \t\r\n")
+                body = body.trimming(" \t\r\n")
                 if !body.hasPrefix("/*") { out.append(Piece(action: body)) }
                 i = j + 2
                 if trimAfter { while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13 { i += 1 } }
@@ -171,7 +171,7 @@ final class GoTemplate: @unchecked Sendable {
         var elseBody: [Node] = []
         if keyword(closing) == "else" {
             i += 1
-            let rest = closing.dropFirst(4).trimmingCharacters(" \t")
+            let rest = closing.dropFirst(4).trimming(" \t")
             let nested = keyword(rest)
             if nested == "if" || nested == "with" {
                 elseBody = [try parseBlock(nested, String(rest.dropFirst(nested.count)), &t, &i)]
@@ -389,17 +389,4 @@ final class GoTemplate: @unchecked Sendable {
         guard cmd.count == 1, piped == nil else { throw TemplateError(message: "can't give argument to non-function") }
         return try evalOperand(cmd[0], dot: dot, vars: &vars)
     }
-}
-
-extension String {
-    func trimmingCharacters(_ set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(_ set: String) -> String { String(self).trimmingCharacters(set) }
 }

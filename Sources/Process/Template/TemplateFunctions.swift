@@ -49,7 +49,7 @@ enum TemplateFunctions {
         var out = ""
         var rest = Substring(s)
         var n = 0
-        while let r = rest.range(of: old), limit < 0 || n < limit {
+        while let r = rest.firstRange(of: old), limit < 0 || n < limit {
             out += rest[..<r.lowerBound] + new
             rest = rest[r.upperBound...]
             n += 1
@@ -121,12 +121,12 @@ enum TemplateFunctions {
             guard let f = a.first else { throw TemplateError(message: "printf needs a format") }
             return .string(simplePrintf(f.string, Array(a.dropFirst())))
         },
-        "urlquery": { a in .string(a.map(\.string).joined().addingQueryEscapes) },
+        "urlquery": { a in .string(URLQuery.escape(a.map(\.string).joined())) },
 
         // Alloy's functions.
         "ToLower": str({ $0.lowercased() }, "ToLower"),
         "ToUpper": str({ $0.uppercased() }, "ToUpper"),
-        "TrimSpace": str({ $0.trimmingCharacters(" \t\n\r\u{0B}\u{0C}") }, "TrimSpace"),
+        "TrimSpace": str({ $0.trimming(" \t\n\r\u{0B}\u{0C}") }, "TrimSpace"),
         "Trim": str2({ trimSet($0, $1, left: true, right: true) }, "Trim"),
         "TrimLeft": str2({ trimSet($0, $1, left: true, right: false) }, "TrimLeft"),
         "TrimRight": str2({ trimSet($0, $1, left: false, right: true) }, "TrimRight"),
@@ -146,12 +146,12 @@ enum TemplateFunctions {
         "lower": str({ $0.lowercased() }, "lower"),
         "upper": str({ $0.uppercased() }, "upper"),
         "title": str({ $0.split(separator: " ", omittingEmptySubsequences: false).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ") }, "title"),
-        "trim": str({ $0.trimmingCharacters(" \t\n\r") }, "trim"),
+        "trim": str({ $0.trimming(" \t\n\r") }, "trim"),
         "trimAll": str2({ trimSet($1, $0, left: true, right: true) }, "trimAll"),
         "trimPrefix": str2({ $1.hasPrefix($0) ? String($1.dropFirst($0.count)) : $1 }, "trimPrefix"),
         "trimSuffix": str2({ $1.hasSuffix($0) ? String($1.dropLast($0.count)) : $1 }, "trimSuffix"),
         "replace": { a in try arity(a, 3, "replace"); return .string(replaceAll(a[2].string, a[0].string, a[1].string, limit: -1)) },
-        "contains": { a in try arity(a, 2, "contains"); return .bool(a[1].string.range(of: a[0].string) != nil || a[0].string.isEmpty) },
+        "contains": { a in try arity(a, 2, "contains"); return .bool(a[1].string.firstRange(of: a[0].string) != nil || a[0].string.isEmpty) },
         "hasPrefix": { a in try arity(a, 2, "hasPrefix"); return .bool(a[1].string.hasPrefix(a[0].string)) },
         "hasSuffix": { a in try arity(a, 2, "hasSuffix"); return .bool(a[1].string.hasSuffix(a[0].string)) },
         "repeat": { a in
@@ -229,7 +229,7 @@ extension String {
         if sep.isEmpty { return map(String.init) }
         var out: [String] = []
         var rest = Substring(self)
-        while let r = rest.range(of: sep) {
+        while let r = rest.firstRange(of: sep) {
             out.append(String(rest[..<r.lowerBound]))
             rest = rest[r.upperBound...]
         }
@@ -238,34 +238,4 @@ extension String {
     }
 
     func replacingOccurrences(_ a: String, _ b: String) -> String { components(separatedBy: a).joined(separator: b) }
-
-    var addingQueryEscapes: String {
-        var out = ""
-        for b in utf8 {
-            switch b {
-            case 48...57, 65...90, 97...122, 45, 46, 95, 126: out.unicodeScalars.append(Unicode.Scalar(b))
-            case 32: out += "+"
-            default:
-                let h = String(b, radix: 16, uppercase: true)
-                out += "%" + (h.count == 1 ? "0" + h : h)
-            }
-        }
-        return out
-    }
-}
-
-extension Substring {
-    func range(of needle: String) -> Range<Index>? {
-        guard !needle.isEmpty else { return nil }
-        var i = startIndex
-        while i < endIndex {
-            if self[i...].hasPrefix(needle) { return i..<index(i, offsetBy: needle.count) }
-            i = index(after: i)
-        }
-        return nil
-    }
-}
-
-extension String {
-    func range(of needle: String) -> Range<Index>? { Substring(self).range(of: needle) }
 }

@@ -1,6 +1,6 @@
-/// Go's `url.QueryEscape` / `QueryUnescape`.
-enum URLQuery {
-    static func escape(_ s: String) -> String {
+/// Go's `url.QueryEscape` / `QueryUnescape`: the query-string escaping of `encoding.url_encode` and the `urlquery` template function.
+public enum URLQuery {
+    public static func escape(_ s: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         for c in s.utf8 {
@@ -15,7 +15,7 @@ enum URLQuery {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func unescape(_ s: String) -> String? {
+    public static func unescape(_ s: String) -> String? {
         let b = Array(s.utf8)
         var out: [UInt8] = []
         var i = 0
