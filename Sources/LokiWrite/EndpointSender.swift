@@ -257,7 +257,7 @@ final class EndpointSender: Sendable {
             request.headers.add(name: "User-Agent", value: "Tributary/0.1")
             if !tenant.isEmpty { request.headers.add(name: "X-Scope-OrgID", value: tenant) }
             for (k, v) in config.headers where !request.headers.contains(name: k) { request.headers.add(name: k, value: v) }
-            request.body = .bytes(ByteBuffer(bytes: body))
+            request.body = .bytes(body)
             let started = ContinuousClock.now
             var status = -1
             var reason = ""
@@ -279,7 +279,7 @@ final class EndpointSender: Sendable {
                 reason = "\(error)"
             }
             let elapsed = ContinuousClock.now - started
-            metrics.request(host: host, tenant: tenant, status: status, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, size: body.count)
+            metrics.request(host: host, tenant: tenant, status: status, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, size: body.readableBytes)
             if (200..<300).contains(status) {
                 metrics.sent(host: host, tenant: tenant, entries: entryCount, bytes: lineBytes)
                 let now = WallClock.nowNanoseconds()

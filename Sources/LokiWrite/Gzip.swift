@@ -1,4 +1,5 @@
 import CDeflate
+import NIOCore
 import CISAL
 
 /// Whole-buffer gzip: one call compresses a complete push body into a gzip member. Level 1 (the default) uses
@@ -22,27 +23,25 @@ public final class GzipCompressor: @unchecked Sendable {
         igzipBuffer?.deallocate()
     }
 
-    /// The gzip member of `input`. (Not safe to call from two threads at once on the same compressor.)
-    public func compress(_ input: [UInt8]) -> [UInt8] {
-        input.withUnsafeBytes { compress($0) }
-    }
-
-    /// The gzip member of `input`, written straight into fresh, uninitialized storage.
-    public func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+    /// The gzip member of `input`, compressed straight into the storage of the buffer a request sends (no copy
+    /// of the body afterwards). Not safe to call from two threads at once on the same compressor.
+    public func compress(_ input: UnsafeRawBufferPointer) -> ByteBuffer {
         let bound = libdeflate_gzip_compress_bound(handle, input.count)
+        var buffer = ByteBufferAllocator().buffer(capacity: bound)
         if let work = igzipBuffer {
             // igzip's stored-block fallback keeps its output within libdeflate's bound; if it ever did not fit,
             // libdeflate below still produces the member.
-            let out = [UInt8](unsafeUninitializedCapacity: bound) { out, initialized in
-                initialized = tributary_igzip_level1(input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count,
-                                                     out.baseAddress, out.count,
-                                                     work.baseAddress?.assumingMemoryBound(to: UInt8.self), work.count)
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { out in
+                Int(tributary_igzip_level1(input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count,
+                                           out.baseAddress?.assumingMemoryBound(to: UInt8.self), out.count,
+                                           work.baseAddress?.assumingMemoryBound(to: UInt8.self), work.count))
             }
-            if !out.isEmpty { return out }
+            if buffer.readableBytes > 0 { return buffer }
         }
-        return [UInt8](unsafeUninitializedCapacity: bound) { out, initialized in
-            initialized = libdeflate_gzip_compress(handle, input.baseAddress, input.count, out.baseAddress, out.count)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { out in
+            Int(libdeflate_gzip_compress(handle, input.baseAddress, input.count, out.baseAddress, out.count))
         }
+        return buffer
     }
 }
 

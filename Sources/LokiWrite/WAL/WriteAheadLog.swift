@@ -160,20 +160,17 @@ public final class WriteAheadLog: Sendable {
     /// Appends one record; `.full` when it does not fit under `maxSize` (the caller waits or drops).
     @discardableResult
     public func append(_ payload: [UInt8]) throws(WALError) -> WALPosition {
-        var record: [UInt8] = []
-        record.reserveCapacity(payload.count + 8)
-        for v in [UInt32(payload.count), crc32Of(payload, 0, payload.count)] {
-            for k in 0..<4 { record.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) }
-        }
-        record.append(contentsOf: payload)
+        // The 8-byte header and the encoder's payload go out in one writev: the payload is never copied.
+        var header: (UInt32, UInt32) = (UInt32(payload.count).littleEndian, crc32Of(payload, 0, payload.count).littleEndian)
+        let recordCount = payload.count + 8
         return try state.withLock { s throws(WALError) -> WALPosition in
             let total = s.segments.reduce(0) { $0 + $1.size }
-            if total + Int64(record.count) > maxSize && total > 0 {
+            if total + Int64(recordCount) > maxSize && total > 0 {
                 throw WALError(kind: .full, message: "write-ahead log is full (\(total) of \(maxSize) bytes)")
             }
             let now = ContinuousClock.now
             let fits = s.segments.last.map {
-                $0.size == 0 || ($0.size + Int64(record.count) <= segmentSize && now - $0.opened < maxSegmentAge)
+                $0.size == 0 || ($0.size + Int64(recordCount) <= segmentSize && now - $0.opened < maxSegmentAge)
             } ?? false
             if s.fd < 0 || !fits {
                 if s.fd >= 0 {
@@ -191,19 +188,16 @@ public final class WriteAheadLog: Sendable {
             }
             let i = s.segments.count - 1
             let at = WALPosition(segment: s.segments[i].number, offset: s.segments[i].size)
-            var off = 0
-            while off < record.count {
-                let n = record.withUnsafeBytes { write(s.fd, $0.baseAddress! + off, $0.count - off) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    let msg = String(cString: strerror(errno))
-                    // Cut off a partial record so the segment stays readable.
-                    ftruncate(s.fd, off_t(s.segments[i].size))
-                    throw WALError(kind: .io, message: "\(WriteAheadLog.segmentPath(directory, s.segments[i].number)): \(msg)")
-                }
-                off += n
+            let fd = s.fd
+            let failure: Int32? = withUnsafeBytes(of: &header) { head in
+                payload.withUnsafeBytes { body in WriteAheadLog.writeAll(fd, head, body) }
             }
-            s.segments[i].size += Int64(record.count)
+            if let failure {
+                // Cut off a partial record so the segment stays readable.
+                ftruncate(s.fd, off_t(s.segments[i].size))
+                throw WALError(kind: .io, message: "\(WriteAheadLog.segmentPath(directory, s.segments[i].number)): \(String(cString: strerror(failure)))")
+            }
+            s.segments[i].size += Int64(recordCount)
             s.segments[i].validEnd = s.segments[i].size
             s.dirty = true
             s.recent.append((at, WALPosition(segment: at.segment, offset: s.segments[i].size), payload))
@@ -215,6 +209,29 @@ public final class WriteAheadLog: Sendable {
             }
             return at
         }
+    }
+
+    /// Writes `head` then `body` with `writev`, going on after short writes; the `errno` of a failure, or nil.
+    private static func writeAll(_ fd: Int32, _ head: UnsafeRawBufferPointer, _ body: UnsafeRawBufferPointer) -> Int32? {
+        var done = 0
+        let total = head.count + body.count
+        while done < total {
+            var parts: [iovec] = []
+            if done < head.count {
+                parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: head.baseAddress! + done), iov_len: head.count - done))
+            }
+            let bodyDone = max(0, done - head.count)
+            if body.count > bodyDone {
+                parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: body.baseAddress! + bodyDone), iov_len: body.count - bodyDone))
+            }
+            let n = writev(fd, parts, Int32(parts.count))
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            done += n
+        }
+        return nil
     }
 
     /// fsyncs the segment being written, if anything was appended since the last call.
