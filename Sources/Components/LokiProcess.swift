@@ -54,20 +54,10 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
     public func receive(_ batch: EntryBatch) async {
         let ctx = context(held: batch.held)
         let (pipeline, forward) = state.withLock { ($0.pipeline, $0.forwardTo.fanout) }
-        var input: [ProcessEntry] = []
-        input.reserveCapacity(batch.count)
-        for e in batch.entries { input.append(ProcessEntry(e)) }
         await running.acquire()
-        let out = pipeline.process(input, ctx)
+        let (entries, holds) = pipeline.run(batch.entries, ctx)
         running.release()
         report(ctx)
-        var entries: [LogEntry] = []
-        entries.reserveCapacity(out.count)
-        var holds: [HoldToken] = []
-        for p in out {
-            entries.append(p.entry)
-            if let h = p.hold { holds.append(h) }
-        }
         // A later stage of another component may hold these entries too: it records that with the source's batch.
         await forward.send(EntryBatch(entries, held: batch.held))
         // Entries a stage held are acknowledged now: their claims on the source's position go.
@@ -91,8 +81,9 @@ public final class LokiProcess: TypedComponent, LogsReceiver {
                 logger.info("held entries left for their source to read again at the next start", metadata: ["count": "\(before - out.count)"])
             }
         }
-        await forward.send(EntryBatch(out.map(\.entry)))
-        withExtendedLifetime(out) {}
+        let (entries, holds) = Pipeline.unwrap(consume out)
+        await forward.send(EntryBatch(entries))
+        withExtendedLifetime(holds) {}
     }
 
     public func run() async {

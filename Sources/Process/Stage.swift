@@ -82,13 +82,40 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Runs `entries` through every stage in order.
-    public func process(_ entries: [ProcessEntry], _ ctx: PipelineContext) -> [ProcessEntry] {
-        var current = entries
+    public func process(_ entries: consuming [ProcessEntry], _ ctx: PipelineContext) -> [ProcessEntry] {
+        var current = consume entries   // owned, so the first stage changes it in place instead of copying it
         for stage in stages {
             stage.process(&current, ctx)
             if current.isEmpty { break }
         }
         return current
+    }
+
+    /// Runs a received batch through the stages: each entry is wrapped once (with its extracted map) on the way in,
+    /// and moved out, not copied, on the way out. `holds` are the claims on the source's position of entries that
+    /// were held by a stage: the caller keeps them until the entries are forwarded.
+    public func run(_ entries: [LogEntry], _ ctx: PipelineContext) -> (entries: [LogEntry], holds: [HoldToken]) {
+        var current: [ProcessEntry] = []
+        current.reserveCapacity(entries.count)
+        for e in entries { current.append(ProcessEntry(e)) }
+        return Pipeline.unwrap(process(consume current, ctx))
+    }
+
+    /// Moves each entry out of its wrapper (swapped with an empty one: no reference counting per entry).
+    public static func unwrap(_ processed: consuming [ProcessEntry]) -> (entries: [LogEntry], holds: [HoldToken]) {
+        var wrapped = consume processed
+        var entries: [LogEntry] = []
+        entries.reserveCapacity(wrapped.count)
+        var holds: [HoldToken] = []
+        wrapped.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices {
+                var e = LogEntry(timestamp: 0, line: [], labels: LabelSet())
+                swap(&e, &buffer[i].entry)
+                entries.append(e)
+                if let h = buffer[i].hold { holds.append(h) }
+            }
+        }
+        return (entries, holds)
     }
 
     /// Flushes held entries: each stage's flushed entries continue through the stages after it.
