@@ -55,7 +55,7 @@ enum JournalBench {
         let data = "/tmp/tributary-journal-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let component = try await LokiSourceJournal(options: ComponentOptions(id: "loki.source.journal.bench", dataPath: data) { _ in },
+        let component = try await LokiSourceJournalComponent(options: ComponentOptions(id: "loki.source.journal.bench", dataPath: data) { _ in },
                                                     arguments: arguments)
         let (cpu0, _) = resourceUsage()
         let start = ContinuousClock.now
@@ -91,13 +91,13 @@ enum JournalBench {
     }
 
     /// The arguments of `loki.source.journal "bench"` through the real decoder.
-    static func decode(dir: String, json: Bool, relabel: String, counter: CountingReceiver) throws -> LokiSourceJournal.Arguments {
+    static func decode(dir: String, json: Bool, relabel: String, counter: CountingReceiver) throws -> LokiSourceJournalComponent.Arguments {
         var rules: [RelabelRule] = []
         if !relabel.isEmpty {
             let src = SourceFile(name: "rules.alloy", text: "loki.relabel \"bench\" {\n\tforward_to = []\n\(relabel)\n}\n")
             guard case .block(let b) = try Parser.parse(src).body[0] else { throw BenchError.config("no block") }
             var d = BodyDecoder(evaluator: Evaluator(source: src), body: b.body, anchor: (0, 0))
-            rules = LokiRelabel.Arguments(&d).rules
+            rules = LokiRelabelComponent.Arguments(&d).rules
             d.finish()
             if d.diagnostics.hasErrors { throw BenchError.config(d.diagnostics.pretty()) }
         }
@@ -118,7 +118,7 @@ enum JournalBench {
             "loki": .object(["relabel": .object(["bench": .object(["rules": .capsule(RulesCapsule(ownerID: "loki.relabel.bench", rules: rules))])])]),
         ]
         var d = BodyDecoder(evaluator: Evaluator(source: src, scope: scope), body: b.body, anchor: (0, 0))
-        let arguments = LokiSourceJournal.Arguments(&d)
+        let arguments = LokiSourceJournalComponent.Arguments(&d)
         d.finish()
         if d.diagnostics.hasErrors { throw BenchError.config(d.diagnostics.pretty()) }
         return arguments

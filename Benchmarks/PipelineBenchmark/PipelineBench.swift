@@ -67,10 +67,10 @@ enum PipelineBench {
         guard case .block(let block) = file.body[0] else { return 2 }
         let scope: [String: Value] = ["bench": .object(["count": .object(["receiver": ReceiverCapsule(ownerID: "bench", receiver: counter).value])])]
         var decoder = BodyDecoder(evaluator: Evaluator(source: source, scope: scope), body: block.body, anchor: (0, 0))
-        let arguments = LokiProcess.Arguments(&decoder)
+        let arguments = LokiProcessComponent.Arguments(&decoder)
         decoder.finish()
         if decoder.diagnostics.hasErrors { print(decoder.diagnostics.pretty()); return 2 }
-        let process = try await LokiProcess(options: ComponentOptions(id: "loki.process.bench", dataPath: "/tmp") { _ in }, arguments: arguments)
+        let process = try await LokiProcessComponent(options: ComponentOptions(id: "loki.process.bench", dataPath: "/tmp") { _ in }, arguments: arguments)
         let tap = Tap(process)
 
         let positions = "/tmp/tributary-pipeline-bench-\(getpid()).yml"

@@ -4,16 +4,16 @@ import Runtime
 public enum AllComponents {
     public static let registry: Registry = {
         var r = Registry()
-        r.register(ComponentRegistration("discovery.kubernetes", DiscoveryKubernetes.self, exports: ["targets": .array([])]))
-        r.register(ComponentRegistration("discovery.relabel", DiscoveryRelabel.self,
+        r.register(ComponentRegistration("discovery.kubernetes", DiscoveryKubernetesComponent.self, exports: ["targets": .array([])]))
+        r.register(ComponentRegistration("discovery.relabel", DiscoveryRelabelComponent.self,
                                          exports: ["output": .array([]), "rules": .capsule(RulesCapsule(ownerID: "", rules: []))]))
-        r.register(ComponentRegistration("local.file_match", LocalFileMatch.self, exports: ["targets": .array([])]))
-        r.register(ComponentRegistration("loki.process", LokiProcess.self, exports: ["receiver": placeholderReceiver]))
-        r.register(ComponentRegistration("loki.relabel", LokiRelabel.self,
+        r.register(ComponentRegistration("local.file_match", LocalFileMatchComponent.self, exports: ["targets": .array([])]))
+        r.register(ComponentRegistration("loki.process", LokiProcessComponent.self, exports: ["receiver": placeholderReceiver]))
+        r.register(ComponentRegistration("loki.relabel", LokiRelabelComponent.self,
                                          exports: ["receiver": placeholderReceiver, "rules": .capsule(RulesCapsule(ownerID: "", rules: []))]))
-        r.register(ComponentRegistration("loki.echo", LokiEcho.self, exports: ["receiver": placeholderReceiver]))
-        r.register(ComponentRegistration("loki.source.file", LokiSourceFile.self))
-        r.register(ComponentRegistration("loki.source.journal", LokiSourceJournal.self))
+        r.register(ComponentRegistration("loki.echo", LokiEchoComponent.self, exports: ["receiver": placeholderReceiver]))
+        r.register(ComponentRegistration("loki.source.file", LokiSourceFileComponent.self))
+        r.register(ComponentRegistration("loki.source.journal", LokiSourceJournalComponent.self))
         r.register(ComponentRegistration("loki.write", LokiWriteComponent.self, exports: ["receiver": placeholderReceiver]))
         r.markUnsupported(outOfScope)
         return r

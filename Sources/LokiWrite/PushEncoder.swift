@@ -6,18 +6,7 @@ import LogCore
 ///
 /// Strings are escaped by `JSONString` in its minimal style (eight bytes at a time where nothing needs escaping;
 /// invalid UTF-8 replaced by U+FFFD), so the body is always valid JSON whatever a line holds.
-public struct PushEncoder {
-    /// One stream of the request: its labels (reserved `__` labels are left out) and its entries, in order.
-    public struct Stream {
-        public var labels: LabelSet
-        public var entries: [LogEntry]
-        public init(labels: LabelSet, entries: [LogEntry]) {
-            self.labels = labels
-            self.entries = entries
-        }
-    }
-
-    public init() {}
+struct PushEncoder {
 
     /// Appends `bytes` as a JSON string literal, straight into the body.
     @inline(__always)
@@ -47,47 +36,23 @@ public struct PushEncoder {
         out.skip(digits)
     }
 
-    /// The JSON body for `streams`.
-    public func encode(_ streams: [Stream]) -> [UInt8] {
-        write(streams).array
-    }
-
-    /// The JSON body for `streams`, in a writer the caller compresses from without another copy.
-    func write(_ streams: [Stream]) -> ByteWriter {
-        writeBody(streams, capacity: streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + $1.line.count + 40 } },
-                  labels: \.labels, count: \.entries.count) { s, i, out in
-            let e = s.entries[i]
-            e.line.withUnsafeBytes { appendEntry(e.timestamp, $0, e.structuredMetadata, to: out) }
-        }
-    }
-
     /// A stream whose entries are references into write-ahead log records.
     struct RefStream {
         var labels: LabelSet
         var entries: [RecordEntries.Ref]
     }
 
-    /// The JSON body for streams of record references, lines copied straight from the records' bytes.
+    /// The JSON body `{"streams":[{"stream":{…},"values":[…]},…]}` for streams of record references, lines
+    /// copied straight from the records' bytes into a buffer the caller compresses from.
     func write(_ streams: [RefStream], from source: RecordEntries) -> ByteWriter {
-        writeBody(streams, capacity: streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + Int($1.lineCount) + 40 } },
-                  labels: \.labels, count: \.entries.count) { s, i, out in
-            let e = s.entries[i]
-            source.withLine(e) { appendEntry(e.timestamp, $0, source.metadata[Int(e.metadata)], to: out) }
-        }
-    }
-
-    /// `{"streams":[{"stream":{…},"values":[…]},…]}` for any stream type; `entry` writes one entry's array.
-    @inline(__always)
-    private func writeBody<S>(_ streams: [S], capacity: Int, labels: (S) -> LabelSet, count: (S) -> Int,
-                              entry: (S, Int, ByteWriter) -> Void) -> ByteWriter {
-        let out = ByteWriter(capacity: capacity)
+        let out = ByteWriter(capacity: streams.reduce(64) { $0 + $1.entries.reduce(64) { $0 + Int($1.lineCount) + 40 } })
         out.write(#"{"streams":["#)
         for (si, s) in streams.enumerated() {
             if si > 0 { out.write(44) }
-            appendStreamHead(labels(s), to: out)
-            for ei in 0..<count(s) {
+            appendStreamHead(s.labels, to: out)
+            for (ei, e) in s.entries.enumerated() {
                 if ei > 0 { out.write(44) }
-                entry(s, ei, out)
+                source.withLine(e) { appendEntry(e.timestamp, $0, source.metadata[Int(e.metadata)], to: out) }
             }
             out.write(93, 125)
         }

@@ -42,14 +42,14 @@ struct ConfigError: Error, CustomStringConvertible {
 /// Builds `loki.source.journal` from Alloy text through the real decoder, with `loki.relabel.r.rules` (from the
 /// optional `relabel` rule blocks) and `test.sink.receiver` in scope.
 enum JournalHarness {
-    static func arguments(_ body: String, relabel: String = "", sink: Sink) throws -> LokiSourceJournal.Arguments {
+    static func arguments(_ body: String, relabel: String = "", sink: Sink) throws -> LokiSourceJournalComponent.Arguments {
         let rules: [RelabelRule]
         do {
             let src = SourceFile(name: "r.alloy", text: "loki.relabel \"r\" {\n\tforward_to = []\n\(relabel)\n}\n")
             let file = try Parser.parse(src)
             guard case .block(let b) = file.body[0] else { fatalError() }
             var d = BodyDecoder(evaluator: Evaluator(source: src), body: b.body, anchor: (b.nameOffset, b.lcurly))
-            let a = LokiRelabel.Arguments(&d)
+            let a = LokiRelabelComponent.Arguments(&d)
             d.finish()
             if d.diagnostics.hasErrors { throw ConfigError(messages: d.diagnostics.items.map(\.description)) }
             rules = a.rules
@@ -63,7 +63,7 @@ enum JournalHarness {
         let file = try Parser.parse(src)
         guard case .block(let b) = file.body[0] else { fatalError() }
         var d = BodyDecoder(evaluator: Evaluator(source: src, scope: scope), body: b.body, anchor: (b.nameOffset, b.lcurly))
-        let args = LokiSourceJournal.Arguments(&d)
+        let args = LokiSourceJournalComponent.Arguments(&d)
         d.finish()
         if d.diagnostics.hasErrors { throw ConfigError(messages: d.diagnostics.items.map(\.description)) }
         return args
@@ -83,9 +83,9 @@ enum JournalHarness {
 
     /// A running component; `stop()` cancels it and waits until it has saved its cursor.
     final class Running: Sendable {
-        let component: LokiSourceJournal
+        let component: LokiSourceJournalComponent
         let task: Task<Void, Never>
-        init(_ component: LokiSourceJournal) {
+        init(_ component: LokiSourceJournalComponent) {
             self.component = component
             task = Task { await component.run() }
         }
@@ -99,7 +99,7 @@ enum JournalHarness {
         let args = try arguments(body, relabel: relabel, sink: sink)
         let options = ComponentOptions(id: "loki.source.journal.j", dataPath: data.path) { _ in }
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        return Running(try await LokiSourceJournal(options: options, arguments: args))
+        return Running(try await LokiSourceJournalComponent(options: options, arguments: args))
     }
 }
 

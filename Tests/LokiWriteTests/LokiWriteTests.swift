@@ -12,7 +12,9 @@ import Testing
             LogEntry(timestamp: 2, line: [0x71, 0x22, 0x5C, 0x0A, 0x09, 0x01, 0xFF, 0xC3, 0xA9], labels: labels,
                      structuredMetadata: [Label("trace_id", "abc")]),
         ]
-        let body = PushEncoder().encode([PushEncoder.Stream(labels: labels, entries: entries)])
+        var records = RecordEntries()
+        try records.add(EntryCodec.encode(entries))
+        let body = PushEncoder().write([PushEncoder.RefStream(labels: labels, entries: records.entries)], from: records).array
         let text = String(decoding: body, as: UTF8.self)
         #expect(text == #"{"streams":[{"stream":{"app":"web","ns":"a\"b"},"values":[["1795600800000000001","plain"],["2","q\"\\\n\t\u0001�é",{"trace_id":"abc"}]]}]}"#)
         let parsed = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
@@ -49,6 +51,16 @@ import Testing
         return d
     }
 
+    /// The entries of a record, read the way the sender reads them.
+    func decoded(_ payload: [UInt8]) throws -> [LogEntry] {
+        var record = RecordEntries()
+        try record.add(payload)
+        return record.entries.map { e in
+            LogEntry(timestamp: e.timestamp, line: record.withLine(e) { Array($0) }, labels: record.labelSets[Int(e.labels)],
+                     structuredMetadata: record.metadata[Int(e.metadata)])
+        }
+    }
+
     func entries(_ n: Int, _ prefix: String) -> [LogEntry] {
         (0..<n).map { LogEntry(timestamp: Int64($0), line: Array("\(prefix)-\($0)".utf8), labels: LabelSet(["job": "x", "__tenant_id__": "t"]),
                                structuredMetadata: $0 % 2 == 0 ? [Label("k", "v")] : []) }
@@ -56,16 +68,16 @@ import Testing
 
     @Test func entryCodecRoundTrip() throws {
         let e = entries(5, "a")
-        let back = try EntryCodec.decode(EntryCodec.encode(e))
+        let back = try decoded(EntryCodec.encode(e))
         #expect(back.map(\.line) == e.map(\.line))
         #expect(back.map(\.timestamp) == e.map(\.timestamp))
         #expect(back.map(\.labels) == e.map(\.labels))
         #expect(back.map(\.structuredMetadata) == e.map(\.structuredMetadata))
-        #expect(throws: EntryCodec.Corrupt.self) { try EntryCodec.decode(Array(EntryCodec.encode(e).dropLast())) }
+        #expect(throws: EntryCodec.Corrupt.self) { try decoded(Array(EntryCodec.encode(e).dropLast())) }
         // Runs of shared label sets are written once; sets that alternate are written in full.
         let a = LabelSet(["job": "a"]), b = LabelSet(["job": "b", "pod": "p"])
         let mixed = [a, a, b, a, b, b, LabelSet()].enumerated().map { LogEntry(timestamp: Int64($0.offset), line: [65], labels: $0.element) }
-        let mixedBack = try EntryCodec.decode(EntryCodec.encode(mixed))
+        let mixedBack = try decoded(EntryCodec.encode(mixed))
         #expect(mixedBack.map(\.labels) == mixed.map(\.labels))
         #expect(EntryCodec.encode(mixed).count < EntryCodec.encode(mixed.map { var x = $0; x.labels = LabelSet(["job": "a\(x.timestamp)"]); return x }).count)
     }
@@ -78,7 +90,7 @@ import Testing
             #expect(wal.segmentCount > 1, "records roll over into new segments")
             let all = try wal.read(from: wal.start, maxBytes: Int.max)
             #expect(all.count == 50)
-            #expect(try EntryCodec.decode(all[49].payload).last.map { String(decoding: $0.line, as: UTF8.self) } == "b49-2")
+            #expect(try decoded(all[49].payload).last.map { String(decoding: $0.line, as: UTF8.self) } == "b49-2")
             try wal.saveCursor("ep", all[45].next)
         }
         let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 4096)
@@ -129,7 +141,7 @@ import Testing
         #expect(wal.recovery.records < 10)
         let read = try wal.read(from: wal.start, maxBytes: Int.max)
         #expect(read.count == wal.recovery.records)
-        for r in read { _ = try EntryCodec.decode(r.payload) }
+        for r in read { _ = try decoded(r.payload) }
     }
 
     @Test func cursorRecordsAreCheckedAndLegacyOnesRead() throws {

@@ -17,7 +17,7 @@ struct StageHarness {
         let file = try Parser.parse(src)
         guard case .block(let b) = file.body[0] else { fatalError() }
         var d = BodyDecoder(evaluator: Evaluator(source: src), body: b.body, anchor: (b.nameOffset, b.lcurly))
-        let args = LokiProcess.Arguments(&d)
+        let args = LokiProcessComponent.Arguments(&d)
         d.finish()
         if d.diagnostics.hasErrors { throw ConfigError(diagnostics: d.diagnostics.items.map(\.message)) }
         // The tests look at the extracted map after the last stage, so it must be filled as if a stage read it.

@@ -1,37 +1,9 @@
 import Testing
 @testable import Process
 
-@Suite struct TemplateTests {
-    func render(_ t: String, _ data: [String: TValue]) throws -> String {
-        try GoTemplate(t).execute(.map(data))
-    }
-
-    @Test func goTemplateBasics() throws {
-        let d: [String: TValue] = ["Value": .string("Loki Log"), "app": .string("loki"), "n": .number(3)]
-        #expect(try render("{{ .Value }}_x", d) == "Loki Log_x")
-        #expect(try render("{{ ToUpper .Value }} {{ .Value | ToLower }}", d) == "LOKI LOG loki log")
-        #expect(try render(#"{{ Replace .Value "Log" "Line" -1 }}"#, d) == "Loki Line")
-        #expect(try render(#"{{ if eq .app "loki" }}yes{{ else }}no{{ end }}"#, d) == "yes")
-        #expect(try render(#"{{ if eq .app "x" }}a{{ else if gt .n 2.0 }}b{{ else }}c{{ end }}!"#, d) == "b!")
-        #expect(try render("{{ .missing }}", d) == "<no value>")
-        #expect(try render("a {{- \"  b  \" -}} c", d) == "a  b  c")
-        #expect(try render(#"{{ $x := ToUpper .app }}{{ $x }}-{{ len .Value }}"#, d) == "LOKI-8")
-        #expect(try render(#"{{ TrimSpace "  t  " }}|{{ Trim "xxyxx" "x" }}|{{ TrimPrefix "prefix-a" "prefix-" }}"#, d) == "t|y|a")
-        #expect(try render(#"{{ regexReplaceAll "(\\d+)" "a1b22" "<$1>" }} {{ regexReplaceAllLiteral "\\d" "a1" "$1" }}"#, d) == "a<1>b<22> a$1")
-        #expect(try render(#"{{ "abc" | upper | trunc 2 }} {{ default "dflt" .missing }} {{ "a,b" | splitList "," | join "+" }}"#, d) == "AB dflt a+b")
-        #expect(throws: TemplateError.self) { try GoTemplate("{{ nosuchfunc .Value }}") }
-        #expect(throws: TemplateError.self) { try GoTemplate("{{ if .x }}unclosed") }
-    }
-
-    @Test func hashes() throws {
-        #expect(Digests.hex(Digests.sha256(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(Digests.hex(Digests.sha3_256(Array("abc".utf8))) == "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532")
-        #expect(Digests.hex(Digests.sha3_256([])) == "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a")
-        #expect(try render(#"{{ Hash .Value "salt" }}"#, ["Value": .string("ab")]) == Digests.hex(Digests.sha3_256(Array("absalt".utf8))))
-        #expect(try render(#"{{ Sha2Hash .Value "" }}"#, ["Value": .string("abc")]) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    }
-
-    @Test func templateStage() throws {
+/// `stage.template`: extracted values rewritten through a Go template.
+@Suite struct TemplateStageTests {
+    @Test func rendersIntoExtractedValues() throws {
         let h = try StageHarness("""
         stage.logfmt {
         \tmapping = {app = "", level = ""}
@@ -53,28 +25,5 @@ import Testing
         #expect(e.x("app") == "loki_DEBUG")
         #expect(e.x("level") == nil, "an empty result deletes the key")
         #expect(e.x("summary") == "loki_DEBUG: app=loki level=debug")
-    }
-
-    @Test func replaceStage() throws {
-        let h = try StageHarness(#"""
-        stage.replace {
-        	expression = "password=(\\S+)"
-        	replace    = "*****"
-        }
-        stage.replace {
-        	expression = "(?P<ip>\\d+\\.\\d+\\.\\d+\\.\\d+)"
-        	replace    = "{{ Sha2Hash .Value \"pepper\" | trunc 8 }}"
-        }
-        """#)
-        let e = try #require(h.one("login user=bob password=hunter2 from 10.0.0.1 ok"))
-        let hashed = String(Digests.hex(Digests.sha256(Array("10.0.0.1pepper".utf8))).prefix(8))
-        #expect(e.line == "login user=bob password=***** from \(hashed) ok")
-        #expect(e.x("ip") == hashed)
-        let noGroups = try StageHarness("stage.replace {\n\texpression = \"bob\"\n\treplace = \"x\"\n}")
-        #expect(noGroups.one("bob")?.line == "bob", "an expression without groups changes nothing")
-        let src = try StageHarness("stage.logfmt {\n\tmapping = {msg = \"\"}\n}\nstage.replace {\n\texpression = \"(\\\\d+)\"\n\tsource = \"msg\"\n\treplace = \"N\"\n}")
-        let s = try #require(src.one("msg=\"took 15 ms\""))
-        #expect(s.x("msg") == "took N ms")
-        #expect(s.line == "msg=\"took 15 ms\"")
     }
 }

@@ -31,17 +31,6 @@ enum EntryCodec {
         return out
     }
 
-    /// The entries of one record, each with its own copy of its line (the sender reads records through
-    /// ``RecordEntries`` instead, without copies).
-    static func decode(_ payload: [UInt8]) throws(Corrupt) -> [LogEntry] {
-        var record = RecordEntries()
-        try record.add(payload)
-        return record.entries.map { e in
-            LogEntry(timestamp: e.timestamp, line: Array(payload[Int(e.lineStart)..<Int(e.lineStart + e.lineCount)]),
-                     labels: record.labelSets[Int(e.labels)], structuredMetadata: record.metadata[Int(e.metadata)])
-        }
-    }
-
     /// Bounds-checked little-endian reads over a record's bytes.
     struct Reader {
         let bytes: UnsafeRawBufferPointer

@@ -6,7 +6,7 @@ import Runtime
 /// `loki.echo`: prints every entry it receives to standard output, one line each:
 /// `<RFC 3339 nanosecond UTC timestamp> <labels> [<structured metadata>] <line>`, with line feeds and
 /// carriage returns inside the line shown as `\n` and `\r`. Acknowledges a batch once it is written.
-public final class LokiEcho: TypedComponent, LogsReceiver {
+public final class LokiEchoComponent: TypedComponent, LogsReceiver {
     public struct Arguments: ComponentArguments {
         public init(_ d: inout BodyDecoder) {}
     }
@@ -27,7 +27,7 @@ public final class LokiEcho: TypedComponent, LogsReceiver {
     public func receive(_ batch: EntryBatch) async {
         var out: [UInt8] = []
         out.reserveCapacity(batch.entries.reduce(0) { $0 + $1.line.count + 96 })
-        for e in batch.entries { LokiEcho.append(e, to: &out) }
+        for e in batch.entries { LokiEchoComponent.append(e, to: &out) }
         StandardOutput.shared.write(out)
     }
 

@@ -8,7 +8,7 @@ import Synchronization
 /// `loki.source.file`: tails the files named by its targets' `__path__` labels and forwards their lines, labelled
 /// with the target's non-reserved labels and `filename`. Positions live in `<data>/positions.yml` and only move past
 /// lines that every receiver acknowledged. See `FileSource` for rotation, truncation and encoding handling.
-public final class LokiSourceFile: TypedComponent {
+public final class LokiSourceFileComponent: TypedComponent {
     public struct Arguments: ComponentArguments {
         var targets: TargetList
         var forwardTo: [ReceiverRef]

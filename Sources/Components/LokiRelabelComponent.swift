@@ -8,7 +8,7 @@ import Synchronization
 
 /// `loki.relabel`: applies `rule` blocks to each entry's labels and forwards what survives; an entry whose
 /// labels are dropped or end up empty is discarded (and counted). Results are memoised per input label set.
-public final class LokiRelabel: TypedComponent, LogsReceiver {
+public final class LokiRelabelComponent: TypedComponent, LogsReceiver {
     public struct Arguments: ComponentArguments {
         var forwardTo: [ReceiverRef]
         var maxCacheSize: Int

@@ -9,7 +9,7 @@ import Synchronization
 /// `loki.source.journal`: reads the systemd journal through libsystemd and forwards its entries, labelled by the
 /// static `labels`, `job` (the component id) and whatever `relabel_rules` make of the `__journal_*` fields. The
 /// cursor of the last acknowledged entry is kept in `<data>/positions.yml`. See `JournalSource`.
-public final class LokiSourceJournal: TypedComponent, HealthReporting {
+public final class LokiSourceJournalComponent: TypedComponent, HealthReporting {
     public struct Arguments: ComponentArguments {
         var forwardTo: [ReceiverRef]
         var formatAsJSON: Bool
@@ -58,7 +58,7 @@ public final class LokiSourceJournal: TypedComponent, HealthReporting {
         let logger = options.logger
         source = try JournalSource(componentID: options.id, positionsPath: options.dataPath + "/positions.yml",
                                    legacyPosition: arguments.legacyPosition,
-                                   settings: LokiSourceJournal.settings(arguments, id: options.id), logger: logger)
+                                   settings: LokiSourceJournalComponent.settings(arguments, id: options.id), logger: logger)
         current = Mutex(arguments)
     }
 
@@ -84,7 +84,7 @@ public final class LokiSourceJournal: TypedComponent, HealthReporting {
             defer { c = arguments }
             return arguments.differs(from: c)
         }
-        if changed { source.update(LokiSourceJournal.settings(arguments, id: id)) }
+        if changed { source.update(LokiSourceJournalComponent.settings(arguments, id: id)) }
     }
 
     public func run() async { await source.run() }

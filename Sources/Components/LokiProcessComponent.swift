@@ -8,7 +8,7 @@ import Synchronization
 /// `loki.process`: runs each received batch through its `stage.*` blocks, in order, and forwards what comes out.
 /// Drops are counted in `loki_process_dropped_lines_total{reason}`. Entries held by a stage (CRI partial lines,
 /// multiline blocks) are flushed when their time comes and at shutdown.
-public final class LokiProcess: TypedComponent, LogsReceiver {
+public final class LokiProcessComponent: TypedComponent, LogsReceiver {
     public struct Arguments: ComponentArguments {
         var forwardTo: [ReceiverRef]
         var pipeline: Pipeline

@@ -8,7 +8,7 @@ import Synchronization
 
 /// `discovery.kubernetes`: lists and watches pods (or nodes) through the API server and exports their targets
 /// with Alloy's `__meta_kubernetes_*` labels. Roles `pod` and `node`; the others are refused at load time.
-public final class DiscoveryKubernetes: TypedComponent {
+public final class DiscoveryKubernetesComponent: TypedComponent {
     public struct Arguments: ComponentArguments {
         var config: DiscoveryConfig
 

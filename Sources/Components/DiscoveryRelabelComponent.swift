@@ -7,7 +7,7 @@ import Synchronization
 /// `discovery.relabel`: applies `rule` blocks to targets and exports the survivors as `output`, in input order,
 /// and the rules as `rules`. Recomputed whenever its arguments change; a target that is still the same label set
 /// as in the last round (discovery republishing after another pod changed) keeps its earlier result.
-public final class DiscoveryRelabel: TypedComponent {
+public final class DiscoveryRelabelComponent: TypedComponent {
     public struct Arguments: ComponentArguments {
         var targets: TargetList
         var rules: [RelabelRule]
@@ -29,7 +29,7 @@ public final class DiscoveryRelabel: TypedComponent {
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
         var s = State(exports: [:], rules: arguments.rules)
-        DiscoveryRelabel.apply(arguments, id: options.id, to: &s)
+        DiscoveryRelabelComponent.apply(arguments, id: options.id, to: &s)
         state = Mutex(s)
     }
 
@@ -53,7 +53,7 @@ public final class DiscoveryRelabel: TypedComponent {
 
     public func update(arguments: Arguments) async throws {
         let e = state.withLock { s in
-            DiscoveryRelabel.apply(arguments, id: options.id, to: &s)
+            DiscoveryRelabelComponent.apply(arguments, id: options.id, to: &s)
             return s.exports
         }
         options.onStateChange(e)

@@ -6,7 +6,7 @@ import Synchronization
 
 /// `local.file_match`: expands the `__path__` glob of each target every `sync_period` (and at once when its
 /// arguments change) and exports one target per matching file.
-public final class LocalFileMatch: TypedComponent {
+public final class LocalFileMatchComponent: TypedComponent {
     public struct Arguments: ComponentArguments {
         var pathTargets: TargetList
         var matching: FileMatch.Settings
@@ -27,7 +27,7 @@ public final class LocalFileMatch: TypedComponent {
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
         var resolver = FileMatch.Resolver()
-        let initial = LocalFileMatch.resolve(arguments, &resolver)
+        let initial = LocalFileMatchComponent.resolve(arguments, &resolver)
         state = Mutex((arguments, initial, resolver))
     }
 
@@ -43,7 +43,7 @@ public final class LocalFileMatch: TypedComponent {
                 defer { s.resolver = FileMatch.Resolver() }
                 return (s.arguments, s.resolver)
             }
-            let targets = LocalFileMatch.resolve(args, &resolver)
+            let targets = LocalFileMatchComponent.resolve(args, &resolver)
             state.withLock { $0.targets = targets; $0.resolver = resolver }
             options.onStateChange(["targets": targets.value])
         }
