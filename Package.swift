@@ -37,6 +37,9 @@ let package = Package(
                 swiftSettings: optimize),
 
         // ── Log handling: a small core, then one module per capability ──
+        // What the agent needs from the system beyond the standard library: wall clock, whole-file I/O, an async
+        // wake signal and semaphore.
+        .target(name: "Platform", swiftSettings: optimize),
         // Shared log types: entries, label sets, batches, receivers, acknowledgements.
         .target(name: "LogCore", dependencies: ["Codecs"], swiftSettings: optimize),
         // RE2 (the regex syntax Go, Prometheus and Alloy accept) behind a small C shim.
@@ -46,7 +49,7 @@ let package = Package(
         .target(name: "Relabel", dependencies: ["LogCore", "RE2"], swiftSettings: optimize),
         // loki.process: the pipeline and one file per stage.
         .target(name: "Process", dependencies: [
-            "Codecs", "LogCore", "RE2",
+            "Codecs", "LogCore", "Platform", "RE2",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
@@ -54,7 +57,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // local.file_match and loki.source.file.
         .target(name: "FileSource", dependencies: [
-            "Codecs", "LogCore", "CZlib",
+            "Codecs", "LogCore", "Platform", "CZlib",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
@@ -62,20 +65,20 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // loki.source.journal: reads the systemd journal on a thread of its own, cursor saved after acknowledgement.
         .target(name: "JournalSource", dependencies: [
-            "Codecs", "LogCore", "CSystemd",
+            "Codecs", "LogCore", "Platform", "CSystemd",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
         // The HTTP client arguments Alloy shares between components: auth, TLS, proxy, headers.
         .target(name: "HTTPClientSupport", dependencies: [
-            "Codecs", "LogCore",
+            "Codecs", "LogCore", "Platform",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: optimize),
         // discovery.kubernetes: list/watch of pods and nodes, targets labelled as Prometheus' Kubernetes SD does.
         .target(name: "KubeDiscovery", dependencies: [
-            "Codecs", "LogCore", "HTTPClientSupport",
+            "Codecs", "LogCore", "Platform", "HTTPClientSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -89,7 +92,7 @@ let package = Package(
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // loki.write: JSON push bodies, gzip, the write-ahead log.
         .target(name: "LokiWrite", dependencies: [
-            "Codecs", "LogCore", "CDeflate", "CISAL", "HTTPClientSupport",
+            "Codecs", "LogCore", "Platform", "CDeflate", "CISAL", "HTTPClientSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -101,13 +104,13 @@ let package = Package(
         // ── Wiring: only these see both the language and the log modules ──
         // One adapter per Alloy component, turning a module into a component (Components/Support: shared code).
         .target(name: "Components", dependencies: [
-            "Codecs", "Evaluation", "Runtime", "LogCore", "FileSource", "Relabel", "Process", "LokiWrite",
+            "Codecs", "Evaluation", "Runtime", "LogCore", "Platform", "FileSource", "Relabel", "Process", "LokiWrite",
             "HTTPClientSupport", "KubeDiscovery", "JournalSource",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
         .executableTarget(name: "tributary", dependencies: [
-            "Codecs", "Syntax", "Evaluation", "Runtime", "Components", "LogCore", "Process", "LokiWrite",
+            "Codecs", "Syntax", "Evaluation", "Runtime", "Components", "LogCore", "Platform", "Process", "LokiWrite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -148,7 +151,7 @@ let package = Package(
         ], path: "Benchmarks/TailBenchmark", swiftSettings: optimize),
         // File reading plus a typical loki.process pipeline.
         .executableTarget(name: "PipelineBenchmark", dependencies: [
-            "BenchmarkSupport", "Components", "Evaluation", "FileSource", "LogCore", "Runtime", "Syntax",
+            "BenchmarkSupport", "Components", "Evaluation", "FileSource", "LogCore", "Platform", "Runtime", "Syntax",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/PipelineBenchmark", swiftSettings: optimize),
         // loki.source.journal: a 1,000,000-entry journal read, labelled and forwarded.
@@ -169,9 +172,10 @@ let package = Package(
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Syntax"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Evaluation", "Syntax"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "LogCoreTests", dependencies: ["LogCore"]),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "RE2", "LogCore"]),
-        .testTarget(name: "ProcessTests", dependencies: ["Process", "RE2", "LogCore", "Components", "Evaluation", "Runtime", "Syntax"]),
+        .testTarget(name: "ProcessTests", dependencies: ["Process", "RE2", "LogCore", "Platform", "Components", "Evaluation", "Runtime", "Syntax"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
         .testTarget(name: "JournalSourceTests", dependencies: [
             "JournalSource", "JournalFixtures", "LogCore", "Relabel", "Components", "Evaluation", "Runtime", "Syntax",
@@ -180,7 +184,7 @@ let package = Package(
             "KubeDiscovery", "LogCore", "FakeKubeAPI", "TestTLS", "HTTPClientSupport", "Components", "Evaluation", "Runtime", "Syntax",
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "LokiWriteTests", dependencies: [
-            "LokiWrite", "LogCore", "FakeLoki", "HTTPClientSupport", "TestTLS",
+            "LokiWrite", "LogCore", "Platform", "FakeLoki", "HTTPClientSupport", "TestTLS",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,5 @@
 // libFuzzer target for the configuration language: scanning, parsing, formatting and evaluating arbitrary
-// bytes must never crash. Built and run by Fuzz/run.sh (Syntax and Runtime sources compiled in).
+// bytes must never crash. Built and run by Fuzz/run.sh (Codecs, Syntax and Evaluation sources compiled in).
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -4,6 +4,7 @@
 //
 //   swift build -c release --product PipelineBenchmark
 //   taskset -c 0 .build/release/PipelineBenchmark DIR
+import Platform
 import BenchmarkSupport
 import Components
 import FileSource

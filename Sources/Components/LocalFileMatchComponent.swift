@@ -1,3 +1,4 @@
+import Platform
 import FileSource
 import LogCore
 import Evaluation

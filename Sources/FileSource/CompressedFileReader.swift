@@ -1,3 +1,4 @@
+import Platform
 import CZlib
 import LogCore
 import Logging

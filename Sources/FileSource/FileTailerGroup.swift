@@ -1,3 +1,4 @@
+import Platform
 import LogCore
 import Logging
 import Metrics

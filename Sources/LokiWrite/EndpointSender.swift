@@ -1,3 +1,4 @@
+import Platform
 import Codecs
 import AsyncHTTPClient
 import HTTPClientSupport

@@ -1,3 +1,4 @@
+import Platform
 import Components
 import LogCore
 import Runtime

@@ -1,3 +1,4 @@
+import Platform
 import LogCore
 #if canImport(Glibc)
 import Glibc

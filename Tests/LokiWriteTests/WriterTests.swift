@@ -1,3 +1,4 @@
+import Platform
 import FakeLoki
 import Foundation
 import HTTPClientSupport

@@ -1,3 +1,4 @@
+import Platform
 import CDeflate
 import LogCore
 import Logging

@@ -1,3 +1,4 @@
+import Platform
 import LogCore
 
 /// `stage.limit`: a token bucket (`rate` per second, `burst`); with `drop = true` entries over the limit are

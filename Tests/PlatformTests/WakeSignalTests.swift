@@ -1,5 +1,5 @@
 import Testing
-@testable import LogCore
+@testable import Platform
 
 /// WakeSignal drives every polling loop; a regression here turns loops into busy loops or hangs shutdown.
 @Suite struct WakeSignalTests {
