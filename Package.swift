@@ -185,6 +185,7 @@ let package = Package(
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "LokiWriteTests", dependencies: [
             "LokiWrite", "LogCore", "Platform", "FakeLoki", "HTTPClientSupport", "TestTLS",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -273,9 +273,8 @@ final class EndpointSender: Sendable {
                 if let d = deadline() { timeout = max(.milliseconds(10), min(timeout, d - ContinuousClock.now)) }
                 let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
                 status = Int(response.status.code)
-                if let ra = response.headers.first(name: "Retry-After"), let s = Int(ra.trimming(" ")) { retryAfter = .seconds(s) }
-                let bodyBuffer = try await response.body.collect(upTo: 1 << 20)
-                reason = String(buffer: bodyBuffer).split(separator: "\n").first.map { String($0.prefix(1024)) } ?? ""
+                retryAfter = EndpointSender.retryAfter(response.headers.first(name: "Retry-After"), limit: config.maxBackoff)
+                reason = try await EndpointSender.firstLine(of: response.body)
             } catch {
                 reason = "\(error)"
             }
@@ -307,10 +306,42 @@ final class EndpointSender: Sendable {
             let jitter = Double.random(in: 1..<2)
             var wait = backoff * jitter
             if let retryAfter, retryAfter > wait { wait = retryAfter }
-            if let d = deadline(), ContinuousClock.now + wait > d { return false }
-            try? await Task.sleep(for: wait)
-            if let d = deadline(), ContinuousClock.now >= d { return false }
+            guard await EndpointSender.pause(wait, deadline: deadline) else { return false }
             backoff = min(backoff * 2, config.maxBackoff)
         }
+    }
+}
+
+extension EndpointSender {
+    /// The delay a `Retry-After` header asks for (delta-seconds), never longer than `limit` (`max_backoff_period`):
+    /// a server's answer must not be able to stop delivery for hours, or overflow a clock. nil when absent or not
+    /// a number of seconds.
+    static func retryAfter(_ header: String?, limit: Duration) -> Duration? {
+        guard let header, let seconds = Int64(header.trimming(" ")), seconds >= 0 else { return nil }
+        let limitSeconds = limit.components.seconds + (limit.components.attoseconds > 0 ? 1 : 0)
+        return seconds >= limitSeconds ? limit : .seconds(seconds)
+    }
+
+    /// Waits `wait`, in slices, so that a shutdown that starts meanwhile is noticed: false (without waiting the
+    /// rest) once the drain deadline is set and the wait would end after it.
+    static func pause(_ wait: Duration, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
+        let end = ContinuousClock.now + wait
+        while true {
+            let now = ContinuousClock.now
+            if let d = deadline(), end > d || now >= d { return false }
+            if now >= end { return true }
+            try? await Task.sleep(for: min(end - now, .milliseconds(250)))
+        }
+    }
+
+    /// The first line of an error answer (at most 1,024 bytes of it), however long the body is: Loki's reason,
+    /// not a "too many bytes" error about the body.
+    static func firstLine(of body: HTTPClientResponse.Body) async throws -> String {
+        var kept: [UInt8] = []
+        for try await chunk in body where kept.count < 4096 {
+            kept += chunk.readableBytesView.prefix(4096 - kept.count)
+        }
+        let line = kept.split(separator: 10).first ?? []
+        return String(decoding: line.prefix(1024), as: UTF8.self)
     }
 }

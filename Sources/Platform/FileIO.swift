@@ -23,7 +23,7 @@ public struct FileIOError: Error, CustomStringConvertible, Sendable {
 /// Whole-file reads and atomic writes with plain system calls.
 public enum FileIO {
     /// Reads a whole file; nil when it does not exist.
-    public static func readIfExists(_ path: String) throws(FileIOError) -> [UInt8]? {
+    public static func readIfExists(_ path: String, limit: Int = .max) throws(FileIOError) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -32,17 +32,17 @@ public enum FileIO {
         defer { close(fd) }
         var st = stat()
         if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { throw FileIOError(path: path, message: "is a directory") }
-        return try readAll(fd: fd, path: path)
+        return try readAll(fd: fd, path: path, limit: limit)
     }
 
     /// Reads a whole file; a missing file is an error.
-    public static func read(_ path: String) throws(FileIOError) -> [UInt8] {
-        guard let bytes = try readIfExists(path) else { throw FileIOError(path: path, code: ENOENT) }
+    public static func read(_ path: String, limit: Int = .max) throws(FileIOError) -> [UInt8] {
+        guard let bytes = try readIfExists(path, limit: limit) else { throw FileIOError(path: path, code: ENOENT) }
         return bytes
     }
 
-    /// Reads from a descriptor until end of file.
-    public static func readAll(fd: Int32, path: String) throws(FileIOError) -> [UInt8] {
+    /// Reads from a descriptor until end of file; more than `limit` bytes is an error (`/dev/zero` never ends).
+    public static func readAll(fd: Int32, path: String, limit: Int = .max) throws(FileIOError) -> [UInt8] {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -52,6 +52,7 @@ public enum FileIO {
                 throw FileIOError(path: path, code: errno)
             }
             if n == 0 { break }
+            if out.count + n > limit { throw FileIOError(path: path, message: "is larger than \(limit) bytes") }
             out.append(contentsOf: chunk[0..<n])
         }
         return out

@@ -32,7 +32,7 @@ struct FmtCommand: ParsableCommand {
             let name = path == "-" ? "<stdin>" : path
             let bytes: [UInt8]
             do {
-                bytes = path == "-" ? readStandardInput() : try readFileBytes(path)
+                bytes = path == "-" ? try readStandardInput() : try readFileBytes(path)
             } catch {
                 printError("\(name): \(error)")
                 failed = true

@@ -7,9 +7,12 @@ import Glibc
 func systemMessage(_ code: Int32) -> String { String(cString: strerror(code)) }
 
 /// Reads a whole file.
-func readFileBytes(_ path: String) throws(FileIOError) -> [UInt8] { try FileIO.read(path) }
+/// Configuration files are small (Alloy's own are a few KiB); a larger input is refused, not read without bound.
+let configurationSizeLimit = 16 << 20
 
-func readStandardInput() -> [UInt8] { (try? FileIO.readAll(fd: 0, path: "<stdin>")) ?? [] }
+func readFileBytes(_ path: String) throws(FileIOError) -> [UInt8] { try FileIO.read(path, limit: configurationSizeLimit) }
+
+func readStandardInput() throws(FileIOError) -> [UInt8] { try FileIO.readAll(fd: 0, path: "<stdin>", limit: configurationSizeLimit) }
 
 /// Writes a file through a temporary file and a rename.
 func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws(FileIOError) {

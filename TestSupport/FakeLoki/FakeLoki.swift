@@ -34,8 +34,8 @@ public final class FakeLoki: @unchecked Sendable {
         var entries: [Entry] = []
         var seen: Set<Entry> = []
         var stats = Stats()
-        var failNext: [(status: Int, body: String)] = []
-        var failAll: (status: Int, body: String)? = nil
+        var failNext: [Reply] = []
+        var failAll: Reply? = nil
     }
 
     private let state = Mutex(State())
@@ -99,22 +99,36 @@ public final class FakeLoki: @unchecked Sendable {
     public var pushURL: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)/loki/api/v1/push" }
     public var entries: [Entry] { state.withLock { $0.entries } }
     public var stats: Stats { state.withLock { $0.stats } }
-    public func failNext(_ status: Int, body: String = "injected failure", times: Int = 1) {
-        state.withLock { for _ in 0..<times { $0.failNext.append((status, body)) } }
-    }
-    public func failAll(_ status: Int?, body: String = "injected failure") {
-        state.withLock { $0.failAll = status.map { ($0, body) } }
+    /// An answer: status, body and extra response headers.
+    struct Reply {
+        var status: Int
+        var body: String
+        var headers: [(String, String)] = []
     }
 
-    /// Handles one push; returns (status, body).
-    func handle(headers: HTTPHeaders, body: [UInt8]) -> (Int, String) {
-        let injected = state.withLock { s -> (Int, String)? in
+    /// The next `times` pushes are answered with `status` (and `headers`, e.g. `Retry-After`) instead of handled.
+    public func failNext(_ status: Int, body: String = "injected failure", headers: [(String, String)] = [], times: Int = 1) {
+        state.withLock { for _ in 0..<times { $0.failNext.append(Reply(status: status, body: body, headers: headers)) } }
+    }
+    public func failAll(_ status: Int?, body: String = "injected failure") {
+        state.withLock { $0.failAll = status.map { Reply(status: $0, body: body) } }
+    }
+
+    /// Handles one push.
+    func handle(headers: HTTPHeaders, body: [UInt8]) -> Reply {
+        let injected = state.withLock { s -> Reply? in
             s.stats.requests += 1
             s.stats.lastHeaders = Dictionary(headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
             if !s.failNext.isEmpty { return s.failNext.removeFirst() }
             return s.failAll
         }
         if let injected { return injected }
+        let (status, text) = accept(headers: headers, body: body)
+        return Reply(status: status, body: text)
+    }
+
+    /// Checks and stores a push as Loki would; returns (status, body).
+    private func accept(headers: HTTPHeaders, body: [UInt8]) -> (Int, String) {
         let tenant = headers.first(name: "X-Scope-OrgID") ?? ""
         if requireTenant && tenant.isEmpty { return (401, "no org id\n") }
         guard headers.first(name: "Content-Type")?.hasPrefix("application/json") == true else {
@@ -188,15 +202,14 @@ public final class FakeLoki: @unchecked Sendable {
                 body += b.readBytes(length: b.readableBytes) ?? []
             case .end:
                 guard let head else { return }
-                let (status, text): (Int, String)
+                var reply = Reply(status: 404, body: "404 page not found\n")
                 if head.uri.hasPrefix("/loki/api/v1/push") && head.method == .POST {
-                    (status, text) = server.handle(headers: head.headers, body: body)
+                    reply = server.handle(headers: head.headers, body: body)
                 } else if head.uri == "/ready" {
-                    (status, text) = (200, "ready\n")
-                } else {
-                    (status, text) = (404, "404 page not found\n")
+                    reply = Reply(status: 200, body: "ready\n")
                 }
-                var headers = HTTPHeaders()
+                let (status, text) = (reply.status, reply.body)
+                var headers = HTTPHeaders(reply.headers)
                 headers.add(name: "Content-Length", value: String(text.utf8.count))
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)
                 var buf = context.channel.allocator.buffer(capacity: text.utf8.count)

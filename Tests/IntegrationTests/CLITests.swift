@@ -19,6 +19,30 @@ import Testing
         #expect(err.contains("4 | \tforward_to = [loki.echo.x.receiver]".replacingOccurrences(of: "\t", with: "    ")))
     }
 
+    @Test func hostileInputEndsInAPositionedErrorNotACrash() throws {
+        // A file that never ends is refused after 16 MiB instead of read without bound.
+        let (status, _, err) = try Agent.runToEnd(["validate", "/dev/zero"])
+        #expect(status == 1)
+        #expect(err.contains("/dev/zero: is larger than 16777216 bytes"))
+        // A size beyond 64 bits and a duration beyond Go's range are errors at their attribute (both trapped before).
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("huge.alloy")
+        try Data("""
+        loki.write "w" {
+        	endpoint {
+        		url        = "http://127.0.0.1:3100/loki/api/v1/push"
+        		batch_size = "99999999999999999999999PiB"
+        		batch_wait = "99999999999999999999h"
+        	}
+        }
+
+        """.utf8).write(to: file)
+        let (hugeStatus, _, hugeErr) = try Agent.runToEnd(["validate", file.path])
+        #expect(hugeStatus == 1)
+        #expect(hugeErr.contains("\(file.path):4:16: \"99999999999999999999999PiB\" units: size \"99999999999999999999999PiB\" is larger than 8EiB"))
+        #expect(hugeErr.contains("\(file.path):5:16: \"99999999999999999999h\" time: invalid duration \"99999999999999999999h\""))
+    }
+
     @Test func validateReadsADirectory() throws {
         let dir = temporaryDirectory()
         try Data("loki.echo \"e\" { }\n".utf8).write(to: dir.appendingPathComponent("a.alloy"))
