@@ -6,6 +6,9 @@ import Glibc
 /// Go's `fmt.Sprintf` for the verbs Alloy configs use: `%s %d %f %v %q %t %x %X %o %b %e %E %g %G %%`,
 /// flags `- + # 0 space`, width, precision and `%[n]` argument indexes.
 enum GoFormat {
+    /// The largest width or precision Go's fmt accepts.
+    static let maximumWidth = 1_000_000
+
     static func sprintf(_ format: String, _ args: [Value]) -> String {
         let f = Array(format.utf8)
         var out: [UInt8] = []
@@ -43,23 +46,52 @@ enum GoFormat {
                     }
                 }
             }
+            // Go refuses widths and precisions above a million (`tooLarge`): a literal one swallows the rest of the
+            // format, one from an argument prints %!(BADWIDTH) / %!(BADPREC). No output can grow without bound.
             func number() -> Int? {
                 var n: Int? = nil
-                while i < f.count, f[i] >= 48, f[i] <= 57 { n = (n ?? 0) * 10 + Int(f[i] - 48); i += 1 }
+                while i < f.count, f[i] >= 48, f[i] <= 57 {
+                    if let v = n, v > GoFormat.maximumWidth {
+                        i = f.count
+                        return nil
+                    }
+                    n = (n ?? 0) * 10 + Int(f[i] - 48)
+                    i += 1
+                }
                 return n
+            }
+            /// The integer argument a `*` stands for; nil when it is missing, not an integer or too large.
+            func starArgument() -> Int? {
+                guard argNum < args.count else { return nil }
+                defer { argNum += 1 }
+                guard case .number(let n) = args[argNum], case .int(let v) = n,
+                      v.magnitude <= UInt64(GoFormat.maximumWidth) else { return nil }
+                return Int(v)
             }
             argIndex()
             var width = number()
             if width == nil, i < f.count, f[i] == UInt8(ascii: "*") {
                 i += 1
-                if argNum < args.count, case .number(let n) = args[argNum] { width = Int(n.asInt64) }
-                argNum += 1
+                width = starArgument()
+                if let w = width, w < 0 {
+                    width = -w
+                    minus = true
+                    zero = false
+                }
+                if width == nil { out += Array("%!(BADWIDTH)".utf8) }
             }
             var precision: Int? = nil
             if i < f.count, f[i] == UInt8(ascii: ".") {
                 i += 1
                 argIndex()
-                precision = number() ?? 0
+                if i < f.count, f[i] == UInt8(ascii: "*") {
+                    i += 1
+                    precision = starArgument()
+                    if precision == nil { out += Array("%!(BADPREC)".utf8) }
+                    if let p = precision, p < 0 { precision = nil }
+                } else {
+                    precision = number() ?? 0
+                }
             }
             argIndex()
             guard i < f.count else {

@@ -4,6 +4,7 @@ import Yams
 /// strings), sequences arrays, and scalars typed by YAML's core schema: null, bool, int, float, or string.
 enum YAMLValue {
     static func decode(_ text: String) throws(ValueError) -> Value {
+        try YAMLLimits.check(text)
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch {
             throw ValueError("invalid YAML: \(error)")

@@ -71,6 +71,43 @@ import Glibc
         #expect(try eval("file.path_join()").s == "")
     }
 
+    /// Deep nesting and alias bombs end in an error, quickly, instead of a stack overflow or gigabytes.
+    @Test func yamlDepthAndAliasesAreBounded() throws {
+        func fromYAML(_ text: String) -> String? { evalError("encoding.from_yaml(\(JSONValue.encode(.string(text))))") }
+        let deepest = String(repeating: "[", count: 256) + String(repeating: "]", count: 256)
+        #expect(fromYAML(deepest) == nil, "256 levels are fine")
+        for depth in [257, 5_000, 200_000] {
+            let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            #expect(fromYAML(text)?.contains("YAML nested deeper than 256 levels") == true, "\(depth)")
+        }
+        let blockDeep = (0..<300).map { String(repeating: "  ", count: $0) + "k:" }.joined(separator: "\n") + " v\n"
+        #expect(fromYAML(blockDeep)?.contains("YAML nested deeper than 256 levels") == true)
+        // Billion laughs: nine levels of ten aliases each would expand to 10^9 nodes.
+        var bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        for level in 1...8 {
+            let prev = "*" + String(UnicodeScalar(UInt8(96 + level)))
+            bomb += "\(String(UnicodeScalar(UInt8(97 + level)))): &\(String(UnicodeScalar(UInt8(97 + level)))) [" + Array(repeating: prev, count: 9).joined(separator: ",") + "]\n"
+        }
+        let started = ContinuousClock.now
+        #expect(fromYAML(bomb)?.contains("excessive aliasing") == true)
+        #expect(ContinuousClock.now - started < .seconds(2))
+        // Aliases used in moderation still work.
+        #expect(try eval(#"encoding.from_yaml("a: &x [1, 2]\nb: *x\n").b[1]"#).d == 2)
+    }
+
+    /// Widths and precisions as Go's fmt takes them: from `*` arguments, negative meaning left-aligned, and never
+    /// above a million (a huge one once grew the output to gigabytes).
+    @Test func formatWidthsAreBounded() throws {
+        #expect(try eval("string.format(\"%*d|\", 5, 1)").s == "    1|")
+        #expect(try eval("string.format(\"%*d|\", -5, 1)").s == "1    |")
+        #expect(try eval("string.format(\"%.*f\", 2, 3.14159)").s == "3.14")
+        #expect(try eval("string.format(\"%*d\", 2000000000, 1)").s == "%!(BADWIDTH)1")
+        #expect(try eval("string.format(\"%*d\", \"x\", 1)").s == "%!(BADWIDTH)1")
+        #expect(try eval("string.format(\"%.*d\", 2000000000, 1)").s == "%!(BADPREC)1")
+        #expect(try eval("string.format(\"%99999999999d\", 1)").s?.hasPrefix("%!(NOVERB)") == true)
+        #expect(try eval("string.format(\"%1000000d\", 1)").s?.utf8.count == 1_000_000, "a million is still allowed")
+    }
+
     @Test func stringFunctions() throws {
         #expect(try eval("string.format(\"%s-%d-%05.1f-%v-%q-%t\", \"a\", 7, 3.14159, 1.5, \"q\", true)").s == "a-7-003.1-1.5-\"q\"-true")
         #expect(try eval("format(\"%s\", 1)").s == "%!s(int=1)")
