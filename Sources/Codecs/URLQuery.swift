@@ -15,7 +15,11 @@ public enum URLQuery {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func unescape(_ s: String) -> String? {
+    public static func unescape(_ s: String) -> String? { percentDecoded(s, plusIsSpace: true) }
+
+    /// `%XX` escapes decoded (and `+` as a space in a query); nil for a broken escape. Go's `url.PathUnescape`
+    /// without `plusIsSpace`, as for a URL's user name and password.
+    public static func percentDecoded(_ s: String, plusIsSpace: Bool) -> String? {
         let b = Array(s.utf8)
         var out: [UInt8] = []
         var i = 0
@@ -25,7 +29,7 @@ public enum URLQuery {
                 out.append(v)
                 i += 3
             } else {
-                out.append(b[i] == UInt8(ascii: "+") ? 32 : b[i])
+                out.append(plusIsSpace && b[i] == UInt8(ascii: "+") ? 32 : b[i])
                 i += 1
             }
         }

@@ -85,7 +85,9 @@ public struct BodyDecoder: Sendable {
             return nil
         }
         do throws(ValueError) { return try T.decode(value) } catch {
-            diagnostics.append(evaluator.fail(a.value, error))
+            // A secret's text is never repeated in a message.
+            diagnostics.append(T.self == Secret.self ? evaluator.plain(a.value, "(secret)\(error.path) \(error.message)")
+                                                     : evaluator.fail(a.value, error))
             return nil
         }
     }

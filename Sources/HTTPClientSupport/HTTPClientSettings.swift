@@ -144,3 +144,36 @@ public struct TLSSettings: Sendable, Equatable {
         return c
     }
 }
+
+/// A URL's user information (`https://user:pass@host/...`): taken out of the URL, so that it never reaches a
+/// metric label or a log line, and sent as basic auth when nothing else sets `Authorization` (as Go's client
+/// does with such a URL).
+public struct URLCredentials: Sendable, Equatable {
+    /// The URL without its user information.
+    public var url: String
+    /// `Basic …` for the user information, nil when the URL has none.
+    public var authorization: String?
+
+    public init(url: String, authorization: String? = nil) {
+        self.url = url
+        self.authorization = authorization
+    }
+
+    /// Splits `url` into the URL without user information and the basic auth it gives.
+    public init(_ url: String) {
+        self.url = url
+        authorization = nil
+        guard let scheme = url.firstRange(of: "://") else { return }
+        let rest = url[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return }
+        let info = rest[..<at]
+        let colon = info.firstIndex(of: ":")
+        let user = String(info[..<(colon ?? info.endIndex)])
+        let password = colon.map { String(info[info.index(after: $0)...]) } ?? ""
+        self.url = String(url[..<scheme.upperBound]) + rest[rest.index(after: at)...]
+        let plain = (URLQuery.percentDecoded(user, plusIsSpace: false) ?? user) + ":"
+            + (URLQuery.percentDecoded(password, plusIsSpace: false) ?? password)
+        authorization = "Basic " + Base64.encode(Array(plain.utf8))
+    }
+}

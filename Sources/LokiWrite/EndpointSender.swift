@@ -24,6 +24,8 @@ final class EndpointSender: Sendable {
     let cursorName: String
     private let httpConfig: HTTPClient.Configuration
     private let host: String
+    /// The push URL without user information, and the basic auth that user information gives.
+    private let target: URLCredentials
     private let cursor: Mutex<WALPosition>
     private let loggedReasons = Mutex<Set<String>>([])
     private let compressor: Mutex<GzipCompressor>
@@ -39,7 +41,8 @@ final class EndpointSender: Sendable {
         l[metadataKey: "endpoint"] = "\(config.name)"
         self.logger = l
         self.cursorName = EndpointSender.safeName(config.name)
-        self.host = EndpointSender.host(of: config.url)
+        self.target = URLCredentials(config.url)
+        self.host = EndpointSender.host(of: target.url)
         self.compressor = Mutex(GzipCompressor(level: config.gzipLevel))
         self.httpConfig = try config.client.clientConfiguration(readTimeout: config.remoteTimeout)
         cursor = Mutex(wal.cursor(cursorName))
@@ -251,7 +254,7 @@ final class EndpointSender: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            var request = HTTPClientRequest(url: config.url)
+            var request = HTTPClientRequest(url: target.url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "Content-Encoding", value: "gzip")
@@ -268,6 +271,9 @@ final class EndpointSender: Sendable {
                 for (k, v) in try config.client.requestHeaders() {
                     if k == "Authorization" { request.headers.replaceOrAdd(name: k, value: v) }
                     else if !EndpointSender.fixedHeaders.contains(k.lowercased()) { request.headers.add(name: k, value: v) }
+                }
+                if let auth = target.authorization, !request.headers.contains(name: "Authorization") {
+                    request.headers.add(name: "Authorization", value: auth)
                 }
                 var timeout = config.remoteTimeout
                 if let d = deadline() { timeout = max(.milliseconds(10), min(timeout, d - ContinuousClock.now)) }

@@ -30,9 +30,10 @@ public final class LokiWriter: LogsReceiver {
             metrics.corrupt(r.corruptRecords)
         }
         senders = try config.endpoints.map { try EndpointSender(config: $0, wal: wal, writer: config, metrics: metrics, logger: logger) }
-        let undelivered = senders.map { try? wal.read(from: $0.position, maxBytes: Int.max).count }.compactMap { $0 }.max() ?? 0
+        // Entries (not records) still to deliver to the endpoint furthest behind.
+        let undelivered = senders.map { LokiWriter.entries(in: wal, from: $0.position) }.max() ?? 0
         if undelivered > 0 {
-            logger.info("replaying undelivered records from the write-ahead log", metadata: ["records": "\(undelivered)"])
+            logger.info("replaying undelivered entries from the write-ahead log", metadata: ["entries": "\(undelivered)"])
             metrics.replayed(undelivered)
         }
         metrics.wal(bytes: wal.size, segments: wal.segmentCount)
@@ -105,4 +106,19 @@ final class DrainDeadline: Sendable {
     private let m = Mutex<ContinuousClock.Instant?>(nil)
     var value: ContinuousClock.Instant? { m.withLock { $0 } }
     func set(_ v: ContinuousClock.Instant) { m.withLock { $0 = v } }
+}
+
+extension LokiWriter {
+    /// How many entries the log holds from `position` on, read 4 MiB at a time (never the whole log at once).
+    static func entries(in wal: WriteAheadLog, from position: WALPosition) -> Int {
+        var count = 0
+        var at = position
+        while let chunk = try? wal.read(from: at, maxBytes: 4 << 20), let last = chunk.last {
+            var records = RecordEntries()
+            for r in chunk { try? records.add(r.payload) }
+            count += records.entries.count
+            at = last.next
+        }
+        return count
+    }
 }

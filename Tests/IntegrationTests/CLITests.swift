@@ -41,6 +41,13 @@ import Testing
         #expect(hugeStatus == 1)
         #expect(hugeErr.contains("\(file.path):4:16: \"99999999999999999999999PiB\" units: size \"99999999999999999999999PiB\" is larger than 8EiB"))
         #expect(hugeErr.contains("\(file.path):5:16: \"99999999999999999999h\" time: invalid duration \"99999999999999999999h\""))
+        // A secret of the wrong type: the message does not repeat it.
+        let secret = dir.appendingPathComponent("secret.alloy")
+        try Data("loki.write \"w\" {\n\tendpoint {\n\t\turl = \"http://x/loki/api/v1/push\"\n\t\tbasic_auth {\n\t\t\tusername = \"u\"\n\t\t\tpassword = [\"hunter2\"]\n\t\t}\n\t}\n}\n".utf8).write(to: secret)
+        let (secretStatus, _, secretErr) = try Agent.runToEnd(["validate", secret.path])
+        #expect(secretStatus == 1)
+        let message = secretErr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(message == "Error: \(secret.path):6:15: (secret) should be capsule(\"secret\"), got array")
     }
 
     @Test func validateReadsADirectory() throws {

@@ -49,6 +49,43 @@ import Testing
         #expect(agent.stop(SIGTERM) == 0)
     }
 
+    /// A password in the endpoint URL is sent as basic auth and appears in no metric label and no log line.
+    @Test func credentialsInTheURLAreAuthNotLabels() throws {
+        let loki = FakeLoki()
+        try loki.start()
+        defer { loki.shutdown() }
+        let dir = temporaryDirectory()
+        let log = dir.appendingPathComponent("app.log")
+        try Data("one\ntwo\n".utf8).write(to: log)
+        let cfg = dir.appendingPathComponent("c.alloy")
+        let url = loki.pushURL.replacingOccurrences(of: "http://", with: "http://tenant-a:s%40cr3t-pw@")
+        try Data("""
+        loki.source.file "f" {
+        \ttargets    = [{"__path__" = "\(log.path)", job = "t"}]
+        \tforward_to = [loki.write.l.receiver]
+        }
+
+        loki.write "l" {
+        \tendpoint {
+        \t\turl        = "\(url)"
+        \t\tbatch_wait = "100ms"
+        \t}
+        }
+        """.utf8).write(to: cfg)
+        let agent = try Agent(["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path, "--server.http.listen-addr", "127.0.0.1:0"])
+        #expect(agent.waitFor { _ in loki.entries.count == 2 }, "\(agent.stderr)")
+        // "tenant-a:s@cr3t-pw", as Go's client sends it.
+        #expect(loki.stats.lastHeaders["authorization"] == "Basic dGVuYW50LWE6c0BjcjN0LXB3")
+        guard let addr = agent.listenAddress, let (_, metrics) = httpGet("http://\(addr)/metrics") else {
+            Issue.record("no metrics: \(agent.stderr)")
+            return
+        }
+        #expect(metrics.contains("host=\"127.0.0.1:\(loki.port)\""), "\(metrics)")
+        #expect(!metrics.contains("cr3t") && !metrics.contains("tenant-a:"))
+        #expect(agent.stop(SIGTERM) == 0)
+        #expect(!agent.stderr.contains("cr3t") && !agent.stdout.contains("cr3t"))
+    }
+
     @Test func argumentsWithoutEffectAreWarnedAbout() throws {
         let dir = temporaryDirectory()
         let file = dir.appendingPathComponent("w.alloy")

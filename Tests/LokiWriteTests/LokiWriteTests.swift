@@ -83,6 +83,15 @@ import Testing
         #expect(EntryCodec.encode(mixed).count < EntryCodec.encode(mixed.map { var x = $0; x.labels = LabelSet(["job": "a\(x.timestamp)"]); return x }).count)
     }
 
+    @Test func undeliveredEntriesAreCountedNotRecords() throws {
+        let wal = try WriteAheadLog(directory: tempDir(), maxSize: 64 << 20, segmentSize: 1 << 20)
+        var positions: [WALPosition] = []
+        for i in 0..<300 { positions.append(try wal.append(EntryCodec.encode(entries(100, "big-\(i)-" + String(repeating: "x", count: 300))))) }
+        #expect(wal.size > 8 << 20, "more than two 4 MiB reads")
+        #expect(LokiWriter.entries(in: wal, from: wal.start) == 30_000)
+        #expect(LokiWriter.entries(in: wal, from: positions[290]) == 1_000)
+    }
+
     @Test func appendReadReopenAndCursors() throws {
         let dir = tempDir()
         do {

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPClientSupport
 import FakeLoki
 import Foundation
 import LogCore
@@ -79,5 +80,17 @@ import Testing
         #expect(loki.stats.requests == 2)
         run.cancel()
         await run.value
+    }
+}
+
+@Suite struct URLCredentialsTests {
+    @Test func userInformationLeavesTheURLAndBecomesBasicAuth() {
+        let c = URLCredentials("https://user:p%40ss@loki.example:3100/loki/api/v1/push")
+        #expect(c.url == "https://loki.example:3100/loki/api/v1/push")
+        #expect(c.authorization == "Basic dXNlcjpwQHNz")   // user:p@ss
+        #expect(URLCredentials("https://token@loki/push").authorization == "Basic dG9rZW46")   // token:
+        for plain in ["http://loki:3100/loki/api/v1/push", "http://loki/path/with@sign", "http://loki/push?x=a@b", "not a url"] {
+            #expect(URLCredentials(plain) == URLCredentials(url: plain), "\(plain)")
+        }
     }
 }
