@@ -14,6 +14,8 @@ public final class LokiWriter: LogsReceiver {
     private let logger: Logger
     private let deadline = DrainDeadline()
     private let roomFreed = WakeSignal()
+    /// Appends tried again after the log was full or failed (for tests: a stopping source must not spin).
+    let appendAttempts = Mutex(0)
 
     public init(componentID: String, directory: String, config: WriterConfig, logger: Logger) throws {
         self.config = config
@@ -44,6 +46,7 @@ public final class LokiWriter: LogsReceiver {
         guard !batch.isEmpty else { return }
         let payload = EntryCodec.encode(batch.entries)
         var warned = false
+        var failures = 0
         while true {
             do {
                 try wal.append(payload)
@@ -64,11 +67,19 @@ public final class LokiWriter: LogsReceiver {
                     metrics.dropped(host: "", tenant: "", reason: "wal_full_backpressure", entries: 0, bytes: 0)
                     warned = true
                 }
-                await roomFreed.wait(timeout: .milliseconds(200))
+                appendAttempts.withLock { $0 += 1 }
+                // Waited out even when the calling source is being stopped: returning would acknowledge entries
+                // that are not in the log, and not waiting would spin. The controller's drain timeout bounds it.
+                await Task.detached { [roomFreed] in await roomFreed.wait(timeout: .milliseconds(200)) }.value
                 releaseDelivered()
             } catch {
-                logger.error("cannot append to the write-ahead log; retrying", metadata: ["err": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
+                failures += 1
+                appendAttempts.withLock { $0 += 1 }
+                if failures == 1 || failures % 60 == 0 {
+                    logger.error("cannot append to the write-ahead log; retrying every second",
+                                 metadata: ["err": "\(error)", "attempts": "\(failures)"])
+                }
+                await Task.detached { try? await Task.sleep(for: .seconds(1)) }.value
             }
         }
         for s in senders { s.appended(payload.count + 8) }

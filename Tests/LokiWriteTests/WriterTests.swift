@@ -5,6 +5,7 @@ import HTTPClientSupport
 import LogCore
 import Logging
 import TestTLS
+import Synchronization
 import Testing
 @testable import LokiWrite
 
@@ -161,6 +162,29 @@ import Testing
         #expect(await waitFor(.seconds(30)) { loki.entries.count == 1500 }, "got \(loki.entries.count)")
         run.cancel()
         await run.value
+    }
+
+    /// A source stopped while the log is full neither returns (that would acknowledge entries not in the log) nor
+    /// spins: it keeps waiting, a few times a second, until room comes or the process ends.
+    @Test func aStoppedSourceWaitingForRoomNeitherReturnsNorSpins() async throws {
+        let w = try LokiWriter(componentID: "loki.write.t", directory: dir(), config: config("http://127.0.0.1:9/loki/api/v1/push") { c, _ in
+            c.walMaxSize = 1 << 20
+            c.walSegmentSize = 64 << 10
+        }, logger: Logger(label: "t"))
+        let big = String(repeating: "z", count: 1000)
+        let returned = Mutex(0)
+        let source = Task {
+            for i in 0..<40 {
+                await w.receive(EntryBatch((0..<50).map { LogEntry(timestamp: Int64($0), line: Array("\(i)-\(big)".utf8), labels: LabelSet(["job": "s"])) }))
+                returned.withLock { $0 += 1 }
+            }
+        }
+        #expect(await waitFor(.seconds(10)) { w.appendAttempts.withLock { $0 } > 0 }, "the log filled up")
+        let acknowledged = returned.withLock { $0 }
+        source.cancel()
+        try await Task.sleep(for: .seconds(1))
+        #expect(returned.withLock { $0 } == acknowledged, "nothing more is acknowledged")
+        #expect(w.appendAttempts.withLock { $0 } < 30, "about five attempts a second, not a spin")
     }
 
     @Test func dropOldestCountsExactly() async throws {

@@ -58,4 +58,17 @@ import Testing
             + h2.run(["2026-11-25T10:00:00Z stdout P three"], labels: ["p": "3"])
         #expect(flushed.map(\.line) == ["one", "two"], "reaching max_partial_lines flushes what is pending")
     }
+
+    @Test func manyFragmentsJoinIntoOneExactLine() throws {
+        let h = try StageHarness("stage.cri { }")
+        var lines = (0..<2_000).map { "2026-11-25T10:00:00Z stdout P part\($0)|" }
+        lines.append("2026-11-25T10:00:00Z stdout F end")
+        // Fed in small batches, as a tailer hands them over.
+        var out: [ProcessEntry] = []
+        for chunk in stride(from: 0, to: lines.count, by: 64) {
+            out += h.run(Array(lines[chunk..<min(chunk + 64, lines.count)]), labels: ["p": "1"])
+        }
+        #expect(out.count == 1)
+        #expect(out.first?.line == (0..<2_000).map { "part\($0)|" }.joined() + "end")
+    }
 }

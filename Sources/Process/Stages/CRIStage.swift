@@ -103,9 +103,11 @@ final class CRIStage: Stage {
             if let timestamp { e.entry.timestamp = timestamp }
             let key = e.entry.labels
             if partial {
-                if var held = pending[key] {
-                    held.entry.line += e.entry.line
-                    e.entry.line = held.entry.line
+                if var held = pending.removeValue(forKey: key) {
+                    // Taken out of the table, the held line is this entry's alone: the fragment is appended in
+                    // place (amortised linear), not copied with everything before it.
+                    held.entry.line.append(contentsOf: e.entry.line)
+                    swap(&e.entry.line, &held.entry.line)
                     e.hold = held.hold
                     e.holdPosition(ctx)
                     truncateIfNeeded(&e, ctx)
@@ -126,7 +128,9 @@ final class CRIStage: Stage {
             }
             if !pending.isEmpty, isHeld(key), let held = pending.removeValue(forKey: key) {
                 pendingOrder.removeAll { $0 == key }
-                e.entry.line = held.entry.line + e.entry.line
+                var joined = held.entry.line
+                joined.append(contentsOf: e.entry.line)
+                e.entry.line = joined
                 e.hold = held.hold
             }
             truncateIfNeeded(&e, ctx)
