@@ -27,9 +27,15 @@ public final class LokiWriter: LogsReceiver {
         self.wal = wal
         let r = wal.recovery
         if r.corruptRecords > 0 {
-            logger.error("write-ahead log had corrupt or torn records; the rest of each such segment was skipped",
-                         metadata: ["corrupt_records": "\(r.corruptRecords)", "skipped_bytes": "\(r.truncatedBytes)"])
+            logger.error("write-ahead log had corrupt or torn regions; reading resumes at the next valid record after each",
+                         metadata: ["corrupt_regions": "\(r.corruptRecords)", "skipped_bytes": "\(r.truncatedBytes)"])
             metrics.corrupt(r.corruptRecords)
+        }
+        if !r.missingSegments.isEmpty {
+            // Their entries are gone: a segment deleted or emptied by hand is reported, not passed over in silence.
+            logger.error("write-ahead log segments are missing or empty; their entries cannot be delivered",
+                         metadata: ["segments": "\(r.missingSegments.map(String.init).joined(separator: ","))"])
+            metrics.missingSegments(r.missingSegments.count)
         }
         senders = try config.endpoints.map { try EndpointSender(config: $0, wal: wal, writer: config, metrics: metrics, logger: logger) }
         // Entries (not records) still to deliver to the endpoint furthest behind.
@@ -99,10 +105,18 @@ public final class LokiWriter: LogsReceiver {
     public func run() async {
         let deadline = self.deadline
         let tasks = senders.map { s in Task { await s.run(drainDeadline: { deadline.value }) } }
+        var lateCorruption = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: config.fsyncInterval)
             wal.sync()
             releaseDelivered()
+            let found = wal.lateCorruption
+            if found > lateCorruption {
+                logger.error("corrupt write-ahead log records found while reading; skipped to the next valid record",
+                             metadata: ["corrupt_regions": "\(found - lateCorruption)"])
+                metrics.corrupt(found - lateCorruption)
+                lateCorruption = found
+            }
         }
         deadline.set(.now + config.drainTimeout)
         for s in senders { s.wake.signal() }

@@ -57,6 +57,10 @@ struct WriteMetrics: Sendable {
         Counter(label: "tributary_wal_replayed_entries_total", dimensions: [("component_id", componentID)]).increment(by: n)
     }
 
+    func missingSegments(_ n: Int) {
+        Counter(label: "tributary_wal_missing_segments_total", dimensions: [("component_id", componentID)]).increment(by: n)
+    }
+
     func corrupt(_ n: Int) {
         Counter(label: "tributary_wal_corrupt_records_total", dimensions: [("component_id", componentID)]).increment(by: n)
     }

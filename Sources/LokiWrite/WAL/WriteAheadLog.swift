@@ -44,8 +44,11 @@ public struct WALError: Error, CustomStringConvertible, Sendable {
 public struct WALRecovery: Sendable {
     public var segments = 0
     public var records = 0
+    /// Corrupt regions skipped (each may have held several records); reading resumes at the next valid record.
     public var corruptRecords = 0
     public var truncatedBytes: Int64 = 0
+    /// Segments missing between the first and the last (deleted by hand) or found empty before the last.
+    public var missingSegments: [UInt32] = []
 }
 
 /// A segmented, checksummed, size-capped append-only log with per-reader cursors.
@@ -55,6 +58,8 @@ public final class WriteAheadLog: Sendable {
         var size: Int64        // bytes on disk
         var validEnd: Int64    // end of the last good record
         var opened = ContinuousClock.now  // when this run started writing it (or found it)
+        /// Corrupt regions, in order: readers jump from a region's start to its end (the next valid record).
+        var gaps: [Range<Int64>] = []
     }
     private struct State {
         var segments: [Segment] = []
@@ -65,6 +70,7 @@ public final class WriteAheadLog: Sendable {
         var recent: [(start: WALPosition, next: WALPosition, payload: [UInt8])] = []
         var recentHead = 0
         var recentBytes = 0
+        var lateCorruption = 0
     }
     private let recentLimit = 4 << 20
 
@@ -90,36 +96,65 @@ public final class WriteAheadLog: Sendable {
         }
         var rec = WALRecovery()
         var segs: [Segment] = []
-        for n in WriteAheadLog.listSegments(directory) {
+        let numbers = WriteAheadLog.listSegments(directory)
+        if let first = numbers.first, let last = numbers.last {
+            let present = Set(numbers)
+            rec.missingSegments = (first...last).filter { !present.contains($0) }
+        }
+        for n in numbers {
             let path = WriteAheadLog.segmentPath(directory, n)
             let bytes: [UInt8]
             do { bytes = try FileIO.read(path) } catch { throw WALError(kind: .io, message: error.description) }
+            if bytes.isEmpty && n != numbers.last { rec.missingSegments.append(n) }
             var off = 0
-            var bad = false
-            while off + 8 <= bytes.count {
-                let len = Int(le32(bytes, off)), crc = le32(bytes, off + 4)
-                if off + 8 + len > bytes.count || crc32Of(bytes, off + 8, len) != crc {
-                    bad = true
-                    break
+            var validEnd = 0
+            var gaps: [Range<Int64>] = []
+            while off < bytes.count {
+                if let len = WriteAheadLog.validRecordLength(bytes, at: off) {
+                    rec.records += 1
+                    off += 8 + len
+                    validEnd = off
+                    continue
                 }
-                rec.records += 1
-                off += 8 + len
-            }
-            if off < bytes.count { bad = true }
-            var seg = Segment(number: n, size: Int64(bytes.count), validEnd: Int64(off))
-            if bad {
+                // A corrupt or torn region: resynchronise at the next offset where a whole record checks out.
+                let next = WriteAheadLog.nextValidRecord(bytes, after: off) ?? bytes.count
+                gaps.append(Int64(off)..<Int64(next))
                 rec.corruptRecords += 1
-                rec.truncatedBytes += Int64(bytes.count - off)
-                if n == WriteAheadLog.listSegments(directory).last {
-                    truncate(path, off_t(off))
-                    seg.size = Int64(off)
-                }
+                rec.truncatedBytes += Int64(next - off)
+                off = next
             }
+            var seg = Segment(number: n, size: Int64(bytes.count), validEnd: Int64(validEnd))
+            // Garbage after the last record of the segment being written (a torn append) is cut off, so that
+            // new records follow the last good one.
+            if n == numbers.last && validEnd < bytes.count {
+                truncate(path, off_t(validEnd))
+                seg.size = Int64(validEnd)
+            }
+            seg.gaps = gaps.filter { $0.lowerBound < Int64(validEnd) }
             segs.append(seg)
         }
         rec.segments = segs.count
         recovery = rec
         state.withLock { $0.segments = segs }
+    }
+
+    /// The payload length of the record at `off` when it is whole, non-empty and its CRC matches; else nil.
+    /// (No writer appends an empty payload: a zero-length "record" is zeroed space, not data.)
+    static func validRecordLength(_ b: [UInt8], at off: Int) -> Int? {
+        guard off + 8 <= b.count else { return nil }
+        let len = Int(le32(b, off))
+        guard len > 0, len <= b.count - off - 8, crc32Of(b, off + 8, len) == le32(b, off + 4) else { return nil }
+        return len
+    }
+
+    /// The first offset after `off` where a valid record starts, or nil.
+    static func nextValidRecord(_ b: [UInt8], after off: Int) -> Int? {
+        var p = off + 1
+        while p + 8 <= b.count {
+            if validRecordLength(b, at: p) != nil { return p }
+            p += 1
+        }
+        return nil
     }
 
     static func segmentPath(_ dir: String, _ n: UInt32) -> String {
@@ -259,6 +294,10 @@ public final class WriteAheadLog: Sendable {
             if fd < 0 { throw WALError(kind: .io, message: "\(path): \(String(cString: strerror(errno)))") }
             defer { close(fd) }
             while pos.offset < seg.validEnd && (out.isEmpty || total < maxBytes) {
+                if let gap = seg.gaps.first(where: { $0.contains(pos.offset) }) {
+                    pos = WALPosition(segment: seg.number, offset: gap.upperBound)
+                    continue
+                }
                 var header = [UInt8](repeating: 0, count: 8)
                 guard header.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 8, off_t(pos.offset)) }) == 8 else { break }
                 let len = Int(le32(header, 0))
@@ -267,7 +306,12 @@ public final class WriteAheadLog: Sendable {
                     n = pread(fd, buf.baseAddress, len, off_t(pos.offset + 8))
                     count = max(0, n)
                 }
-                guard n == len, crc32Of(payload, 0, len) == le32(header, 4) else { break }
+                guard len > 0, n == len, crc32Of(payload, 0, len) == le32(header, 4) else {
+                    // Corrupted since the log was opened: skip to the next valid record of the segment.
+                    guard let next = resynchronise(fd, seg, from: pos.offset) else { break }
+                    pos = WALPosition(segment: seg.number, offset: next)
+                    continue
+                }
                 let next = WALPosition(segment: seg.number, offset: pos.offset + 8 + Int64(len))
                 out.append((pos, next, payload))
                 total += len
@@ -277,6 +321,31 @@ public final class WriteAheadLog: Sendable {
         }
         return out
     }
+
+    /// After a bad record at `offset`, the offset of the next valid one in the segment (recorded as a gap, logged
+    /// by the caller's metrics through `lateCorruption`), or nil when none follows.
+    private func resynchronise(_ fd: Int32, _ seg: Segment, from offset: Int64) -> Int64? {
+        let count = Int(seg.validEnd - offset)
+        guard count > 8 else { return nil }
+        var n = 0
+        let rest = [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
+            n = pread(fd, buf.baseAddress, count, off_t(offset))
+            initialized = max(0, n)
+        }
+        guard n == count, let next = WriteAheadLog.nextValidRecord(rest, after: 0) else { return nil }
+        let gap = offset..<(offset + Int64(next))
+        state.withLock { s in
+            if let i = s.segments.firstIndex(where: { $0.number == seg.number }), !s.segments[i].gaps.contains(gap) {
+                s.segments[i].gaps.append(gap)
+                s.segments[i].gaps.sort { $0.lowerBound < $1.lowerBound }
+                s.lateCorruption += 1
+            }
+        }
+        return gap.upperBound
+    }
+
+    /// Corrupt regions found by readers after the log was opened (bit rot, a file edited by hand).
+    public var lateCorruption: Int { state.withLock { $0.lateCorruption } }
 
     /// Records from `position` on out of the in-memory tail, or nil when `position` is not in it (read the file).
     private static func recentRecords(_ s: State, from position: WALPosition, maxBytes: Int) -> [(start: WALPosition, next: WALPosition, payload: [UInt8])]? {
