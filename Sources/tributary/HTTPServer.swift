@@ -1,7 +1,9 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Prometheus
+import Synchronization
 
 /// What the HTTP endpoint asks the running agent.
 struct AgentProbes: Sendable {
@@ -26,15 +28,37 @@ final class AgentHTTPServer: Sendable {
         return "\(a.ipAddress ?? "?"):\(a.port ?? 0)"
     }
 
+    /// Connections open at once; more are closed as they arrive, so that idle or hostile clients cannot take the
+    /// file descriptors the agent needs for its log files, write-ahead log and pushes.
+    static let maximumConnections = 128
+    /// A request must arrive whole within this long of connecting (no idle or slow clients); answering it may take
+    /// longer (a reload drains components).
+    static let requestDeadline: TimeAmount = .seconds(15)
+
     static func start(host: String, port: Int, registry: PrometheusCollectorRegistry,
                       probes: AgentProbes) async throws -> AgentHTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let open = Mutex(0)
+        let log = RateLimitedLog()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in channel.pipeline.addHandler(AcceptErrors(log: log)) }
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(Handler(registry: registry, probes: probes))
+                let admitted = open.withLock { n -> Bool in
+                    guard n < maximumConnections else { return false }
+                    n += 1
+                    return true
+                }
+                guard admitted else {
+                    log.warning("too_many_connections", "HTTP connection refused: \(maximumConnections) already open")
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in open.withLock { $0 -= 1 } }
+                let deadline = channel.eventLoop.scheduleTask(in: requestDeadline) { channel.close(promise: nil) }
+                channel.closeFuture.whenComplete { _ in deadline.cancel() }
+                return channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(Handler(registry: registry, probes: probes, requestReceived: { deadline.cancel() }))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
@@ -57,12 +81,14 @@ final class AgentHTTPServer: Sendable {
 
         let registry: PrometheusCollectorRegistry
         let probes: AgentProbes
+        let requestReceived: () -> Void
         var uri = "/"
         var method = HTTPMethod.GET
 
-        init(registry: PrometheusCollectorRegistry, probes: AgentProbes) {
+        init(registry: PrometheusCollectorRegistry, probes: AgentProbes, requestReceived: @escaping () -> Void) {
             self.registry = registry
             self.probes = probes
+            self.requestReceived = requestReceived
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -73,6 +99,7 @@ final class AgentHTTPServer: Sendable {
             case .body:
                 break
             case .end:
+                requestReceived()
                 let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "/")
                 let loop = context.eventLoop
                 let ctx = NIOLoopBound(context, eventLoop: loop)
@@ -124,5 +151,35 @@ final class AgentHTTPServer: Sendable {
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
         }
+    }
+
+    /// Logs what the listening socket reports (EMFILE when file descriptors run out), at most once a minute each.
+    private final class AcceptErrors: ChannelInboundHandler, Sendable {
+        typealias InboundIn = any Channel
+        let log: RateLimitedLog
+        init(log: RateLimitedLog) { self.log = log }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) { context.fireChannelRead(data) }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            log.warning("accept", "HTTP server cannot accept connections: \(error)")
+            context.fireErrorCaught(error)
+        }
+    }
+}
+
+/// A warning logged at most once a minute per key.
+final class RateLimitedLog: Sendable {
+    private let last = Mutex<[String: ContinuousClock.Instant]>([:])
+    private let logger = Logger(label: "tributary")
+
+    func warning(_ key: String, _ message: String) {
+        let now = ContinuousClock.now
+        let due = last.withLock { l -> Bool in
+            if let t = l[key], now - t < .seconds(60) { return false }
+            l[key] = now
+            return true
+        }
+        if due { logger.warning("\(message)") }
     }
 }
