@@ -8,8 +8,10 @@ import Glibc
 enum GoFormat {
     /// The largest width or precision Go's fmt accepts.
     static let maximumWidth = 1_000_000
+    /// A formatted result may not grow past this (many wide verbs in one format would otherwise add up).
+    static let maximumLength = 16 << 20
 
-    static func sprintf(_ format: String, _ args: [Value]) -> String {
+    static func sprintf(_ format: String, _ args: [Value]) throws(ValueError) -> String {
         let f = Array(format.utf8)
         var out: [UInt8] = []
         var argNum = 0
@@ -123,6 +125,7 @@ enum GoFormat {
                 }
             }
             out += body
+            if out.count > maximumLength { throw ValueError("formatted string would be longer than \(maximumLength) bytes") }
         }
         if !reordered && argNum < args.count {
             out += Array("%!(EXTRA ".utf8)

@@ -56,7 +56,7 @@ public enum Stdlib {
             return .string(String(decoding: b, as: UTF8.self))
         }
         let format = fn("string.format", .atLeast(1)) { args throws(ValueError) in
-            .string(GoFormat.sprintf(try str(args, 0), Array(args.dropFirst())))
+            .string(try GoFormat.sprintf(try str(args, 0), Array(args.dropFirst())))
         }
         let join = fn("string.join", .exactly(2)) { args throws(ValueError) in
             guard case .array(let items) = args[0] else {

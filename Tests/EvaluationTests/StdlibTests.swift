@@ -106,6 +106,8 @@ import Glibc
         #expect(try eval("string.format(\"%.*d\", 2000000000, 1)").s == "%!(BADPREC)1")
         #expect(try eval("string.format(\"%99999999999d\", 1)").s?.hasPrefix("%!(NOVERB)") == true)
         #expect(try eval("string.format(\"%1000000d\", 1)").s?.utf8.count == 1_000_000, "a million is still allowed")
+        let manyWide = "string.format(\"" + String(repeating: "%1000000d", count: 20) + "\"" + String(repeating: ", 1", count: 20) + ")"
+        #expect(evalError(manyWide)?.contains("formatted string would be longer than 16777216 bytes") == true)
     }
 
     @Test func stringFunctions() throws {
