@@ -69,7 +69,8 @@ public final class LokiWriter: LogsReceiver {
                     if !dropped.isEmpty { continue }
                 }
                 if !warned {
-                    logger.warning("write-ahead log full: holding sources back until delivery frees room", metadata: ["bytes": "\(wal.size)"])
+                    logger.warning("write-ahead log full: holding sources back until delivery frees room",
+                                   metadata: ["bytes": "\(wal.size)", "reason": "\(error.message)"])
                     metrics.dropped(host: "", tenant: "", reason: "wal_full_backpressure", entries: 0, bytes: 0)
                     warned = true
                 }
@@ -86,6 +87,7 @@ public final class LokiWriter: LogsReceiver {
                                  metadata: ["err": "\(error)", "attempts": "\(failures)"])
                 }
                 await Task.detached { try? await Task.sleep(for: .seconds(1)) }.value
+                releaseDelivered()
             }
         }
         for s in senders { s.appended(payload.count + 8) }

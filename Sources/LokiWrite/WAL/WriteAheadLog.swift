@@ -71,6 +71,8 @@ public final class WriteAheadLog: Sendable {
         var recentHead = 0
         var recentBytes = 0
         var lateCorruption = 0
+        /// Set when the disk filled up: the next append starts a new segment.
+        var rotateNext = false
     }
     private let recentLimit = 4 << 20
 
@@ -206,7 +208,7 @@ public final class WriteAheadLog: Sendable {
             }
             let now = ContinuousClock.now
             let fits = s.segments.last.map {
-                $0.size == 0 || ($0.size + Int64(recordCount) <= segmentSize && now - $0.opened < maxSegmentAge)
+                $0.size == 0 || (!s.rotateNext && $0.size + Int64(recordCount) <= segmentSize && now - $0.opened < maxSegmentAge)
             } ?? false
             if s.fd < 0 || !fits {
                 if s.fd >= 0 {
@@ -216,6 +218,7 @@ public final class WriteAheadLog: Sendable {
                 }
                 if !fits {
                     s.segments.append(Segment(number: (s.segments.last?.number ?? 0) + 1, size: 0, validEnd: 0))
+                    s.rotateNext = false
                 }
                 let path = WriteAheadLog.segmentPath(directory, s.segments[s.segments.count - 1].number)
                 let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
@@ -231,6 +234,12 @@ public final class WriteAheadLog: Sendable {
             if let failure {
                 // Cut off a partial record so the segment stays readable.
                 ftruncate(s.fd, off_t(s.segments[i].size))
+                if failure == ENOSPC || failure == EDQUOT {
+                    // The disk is full: like a full log (wal.on_full applies), and new records go to a new segment,
+                    // so that this one can be deleted once delivered and its space used again.
+                    s.rotateNext = true
+                    throw WALError(kind: .full, message: "\(WriteAheadLog.segmentPath(directory, s.segments[i].number)): \(String(cString: strerror(failure)))")
+                }
                 throw WALError(kind: .io, message: "\(WriteAheadLog.segmentPath(directory, s.segments[i].number)): \(String(cString: strerror(failure)))")
             }
             s.segments[i].size += Int64(recordCount)
@@ -387,7 +396,9 @@ public final class WriteAheadLog: Sendable {
     /// Deletes every segment that lies entirely before `position` (all readers are past it).
     public func release(before position: WALPosition) {
         state.withLock { s in
-            while let first = s.segments.first, first.number < position.segment, s.segments.count > 1 {
+            // A segment is delivered when the position is past it, or at its end once it is no longer written to.
+            while let first = s.segments.first, s.segments.count > 1,
+                  first.number < position.segment || (first.number == position.segment && position.offset >= first.validEnd) {
                 unlink(WriteAheadLog.segmentPath(directory, first.number))
                 s.segments.removeFirst()
                 WriteAheadLog.dropRecent(&s, throughSegment: first.number)
