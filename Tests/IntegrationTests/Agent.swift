@@ -136,3 +136,24 @@ func which(_ name: String) -> String? {
     }
     return nil
 }
+
+/// A configuration that ships one file to `url`: `loki.source.file "f"` → `loki.write "l"` (`wal` is extra text for
+/// the write block). Written to `dir/c.alloy`, whose URL is returned.
+func writeShippingConfig(in dir: URL, file: URL, url: String, job: String = "t", wal: String = "") throws -> URL {
+    let cfg = dir.appendingPathComponent("c.alloy")
+    try Data("""
+    loki.source.file "f" {
+    \ttargets    = [{"__path__" = "\(file.path)", job = "\(job)"}]
+    \tforward_to = [loki.write.l.receiver]
+    }
+
+    loki.write "l" {
+    \tendpoint {
+    \t\turl        = "\(url)"
+    \t\tbatch_wait = "100ms"
+    \t}
+    \(wal)}
+
+    """.utf8).write(to: cfg)
+    return cfg
+}

@@ -35,21 +35,7 @@ import Glibc
         // 50,000 lines, 5.2 MB: more than the 4 MiB disk holds.
         let text = (0..<50_000).map { String(format: "line %06d ", $0) + String(repeating: "x", count: 90) }.joined(separator: "\n") + "\n"
         try Data(text.utf8).write(to: log)
-        let cfg = dir.appendingPathComponent("c.alloy")
-        try Data("""
-        loki.source.file "f" {
-        \ttargets    = [{"__path__" = "\(log.path)", job = "df"}]
-        \tforward_to = [loki.write.l.receiver]
-        }
-
-        loki.write "l" {
-        \tendpoint {
-        \t\turl        = "\(loki.pushURL)"
-        \t\tbatch_wait = "100ms"
-        \t}
-        \(walBlock)}
-
-        """.utf8).write(to: cfg)
+        let cfg = try writeShippingConfig(in: dir, file: log, url: loki.pushURL, job: "df", wal: walBlock)
         let agent = try Agent(["run", cfg.path, "--storage.path", disk.path, "--server.http.listen-addr", "127.0.0.1:0"])
         #expect(agent.waitFor(timeout: 90) { _ in loki.entries.count >= 50_000 }, "stored \(loki.entries.count): \(agent.stderr.suffix(2000))")
         #expect(agent.stop(SIGTERM) == 0)

@@ -11,20 +11,7 @@ import Testing
         let dir = temporaryDirectory()
         let log = dir.appendingPathComponent("app.log")
         try Data("one\ntwo\nthree\n".utf8).write(to: log)
-        let cfg = dir.appendingPathComponent("c.alloy")
-        try Data("""
-        loki.source.file "f" {
-        \ttargets    = [{"__path__" = "\(log.path)", job = "t"}]
-        \tforward_to = [loki.write.l.receiver]
-        }
-
-        loki.write "l" {
-        \tendpoint {
-        \t\turl        = "\(loki.pushURL)"
-        \t\tbatch_wait = "100ms"
-        \t}
-        }
-        """.utf8).write(to: cfg)
+        let cfg = try writeShippingConfig(in: dir, file: log, url: loki.pushURL)
         let agent = try Agent(["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path, "--server.http.listen-addr", "127.0.0.1:0"])
         #expect(agent.waitFor { _ in loki.entries.count == 3 }, "\(agent.stderr)")
         Thread.sleep(forTimeInterval: 0.3)
@@ -57,21 +44,8 @@ import Testing
         let dir = temporaryDirectory()
         let log = dir.appendingPathComponent("app.log")
         try Data("one\ntwo\n".utf8).write(to: log)
-        let cfg = dir.appendingPathComponent("c.alloy")
         let url = loki.pushURL.replacingOccurrences(of: "http://", with: "http://tenant-a:s%40cr3t-pw@")
-        try Data("""
-        loki.source.file "f" {
-        \ttargets    = [{"__path__" = "\(log.path)", job = "t"}]
-        \tforward_to = [loki.write.l.receiver]
-        }
-
-        loki.write "l" {
-        \tendpoint {
-        \t\turl        = "\(url)"
-        \t\tbatch_wait = "100ms"
-        \t}
-        }
-        """.utf8).write(to: cfg)
+        let cfg = try writeShippingConfig(in: dir, file: log, url: url)
         let agent = try Agent(["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path, "--server.http.listen-addr", "127.0.0.1:0"])
         #expect(agent.waitFor { _ in loki.entries.count == 2 }, "\(agent.stderr)")
         // "tenant-a:s@cr3t-pw", as Go's client sends it.
