@@ -85,9 +85,14 @@ public struct BodyDecoder: Sendable {
             return nil
         }
         do throws(ValueError) { return try T.decode(value) } catch {
-            // A secret's text is never repeated in a message.
-            diagnostics.append(T.self == Secret.self ? evaluator.plain(a.value, "(secret)\(error.path) \(error.message)")
-                                                     : evaluator.fail(a.value, error))
+            // A secret's text is never repeated: not in the message, not in a source excerpt.
+            if T.self == Secret.self {
+                var d = evaluator.plain(a.value, "(secret)\(error.path) \(error.message)")
+                d.showsSource = false
+                diagnostics.append(d)
+            } else {
+                diagnostics.append(evaluator.fail(a.value, error))
+            }
             return nil
         }
     }

@@ -9,6 +9,8 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
     public var start: Int
     public var end: Int
     public var message: String
+    /// False for a diagnostic about a secret: the source excerpt, which would show its value, is not printed.
+    public var showsSource = true
 
     public init(_ severity: Severity = .error, file: SourceFile?, start: Int, end: Int? = nil, message: String) {
         self.severity = severity
@@ -41,7 +43,7 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
     /// The multi-line form used by `run` and `validate`: header, source excerpt and caret(s).
     public func pretty() -> String {
         var out = "\(severity.rawValue): \(description)\n"
-        guard let file, start >= 0 else { return out }
+        guard let file, start >= 0, showsSource else { return out }
         let s = file.position(of: start), e = file.position(of: max(end, start))
         let lineCount = file.lineStarts.count
         let first = max(1, s.line - 1), last = min(lineCount, e.line + 1)

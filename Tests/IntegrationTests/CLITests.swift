@@ -48,6 +48,7 @@ import Testing
         #expect(secretStatus == 1)
         let message = secretErr.split(separator: "\n").first.map(String.init) ?? ""
         #expect(message == "Error: \(secret.path):6:15: (secret) should be capsule(\"secret\"), got array")
+        #expect(!secretErr.contains("hunter2"), "no excerpt of the secret's line either")
     }
 
     @Test func validateReadsADirectory() throws {
