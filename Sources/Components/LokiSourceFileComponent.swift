@@ -44,12 +44,12 @@ public final class LokiSourceFileComponent: TypedComponent {
             if let timeout = d.optional("partial_line_timeout", as: Duration.self), timeout > .zero {
                 tailer.partialLineIdleTimeout = timeout
             }
-            for p in tailer.problems { d.error(p.message, attribute: p.attribute) }
+            d.report(tailer.problems)
 
             if var w = d.block("file_watch") {
                 w.read("min_poll_frequency", into: &tailer.minPoll)
                 w.read("max_poll_frequency", into: &tailer.maxPoll)
-                for p in tailer.pollProblems { w.error(p.message, attribute: p.attribute) }
+                w.report(tailer.pollProblems)
                 tailer = tailer.withPollsInRange
                 d.absorb(&w)
             }

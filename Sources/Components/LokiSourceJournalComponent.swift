@@ -32,7 +32,7 @@ public final class LokiSourceJournalComponent: TypedComponent, HealthReporting {
             }
             d.read("max_age", into: &reader.maxAge)
             d.read("path", into: &reader.path)
-            for p in reader.problems { d.error(p.message, attribute: p.attribute) }
+            d.report(reader.problems)
             rules = d.attribute("relabel_rules", default: RulesRef.zero).rules
             if var b = d.block("legacy_position") {
                 let file: String = b.required("file")

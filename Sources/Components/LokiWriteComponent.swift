@@ -50,7 +50,7 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
                     drain = q.optional("drain_timeout", as: Duration.self) ?? drain
                     e.absorb(&q)
                 }
-                for p in c.problems { e.error(p.message, attribute: p.attribute) }
+                e.report(c.problems)
                 endpoints.append(c)
                 d.absorb(&e)
             }
@@ -76,7 +76,7 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
                         w.error("on_full must be backpressure or drop_oldest", attribute: "on_full")
                     }
                 }
-                for p in config.walProblems { w.error(p.message, attribute: p.attribute) }
+                w.report(config.walProblems)
                 d.absorb(&w)
             }
         }

@@ -26,37 +26,19 @@ public enum JSONValue {
     }
 
     /// Compact JSON with object keys sorted and strings escaped as Go's encoder does.
-    public static func encode(_ v: Value) -> String {
-        var out: [UInt8] = []
-        write(v, &out)
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func encode(_ v: Value) -> String { json(v).compact }
 
-    static func write(_ v: Value, _ out: inout [UInt8]) {
+    /// The JSON document of a value: object keys sorted, a secret as its text, functions as null.
+    static func json(_ v: Value) -> JSON {
         switch v {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
-        case .number(let n): out += Array(n.text.utf8)
-        case .string(let s): JSONString.append(s, to: &out, style: .goHTMLSafe)
-        case .array(let a):
-            out.append(UInt8(ascii: "["))
-            for (i, x) in a.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(x, &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let o):
-            out.append(UInt8(ascii: "{"))
-            for (i, k) in o.keys.sorted().enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONString.append(k, to: &out, style: .goHTMLSafe)
-                out.append(UInt8(ascii: ":"))
-                write(o[k]!, &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        case .capsule(let c as Secret): JSONString.append(c.value, to: &out, style: .goHTMLSafe)
-        case .function, .capsule: out += Array("null".utf8)
-        case .mapList: write(v.expanded, &out)
+        case .capsule(let c as Secret): return .string(c.value)
+        case .null, .function, .capsule: return .null
+        case .bool(let b): return .bool(b)
+        case .number(let n): return .number(n.asDouble, n.text)
+        case .string(let s): return .string(s)
+        case .array(let a): return .array(a.map(json))
+        case .object(let o): return .object(o.keys.sorted().map { ($0, json(o[$0]!)) })
+        case .mapList: return json(v.expanded)
         }
     }
 }

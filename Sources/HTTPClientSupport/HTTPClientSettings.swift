@@ -151,18 +151,18 @@ public struct TLSSettings: Sendable, Equatable {
 public struct URLCredentials: Sendable, Equatable {
     /// The URL without its user information.
     public var url: String
-    /// `Basic …` for the user information, nil when the URL has none.
-    public var authorization: String?
+    /// Basic auth with the user information, nil when the URL has none.
+    public var basicAuth: HTTPAuth?
 
-    public init(url: String, authorization: String? = nil) {
+    public init(url: String, basicAuth: HTTPAuth? = nil) {
         self.url = url
-        self.authorization = authorization
+        self.basicAuth = basicAuth
     }
 
     /// Splits `url` into the URL without user information and the basic auth it gives.
     public init(_ url: String) {
         self.url = url
-        authorization = nil
+        basicAuth = nil
         guard let scheme = url.firstRange(of: "://") else { return }
         let rest = url[scheme.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
@@ -172,8 +172,19 @@ public struct URLCredentials: Sendable, Equatable {
         let user = String(info[..<(colon ?? info.endIndex)])
         let password = colon.map { String(info[info.index(after: $0)...]) } ?? ""
         self.url = String(url[..<scheme.upperBound]) + rest[rest.index(after: at)...]
-        let plain = (URLQuery.percentDecoded(user, plusIsSpace: false) ?? user) + ":"
-            + (URLQuery.percentDecoded(password, plusIsSpace: false) ?? password)
-        authorization = "Basic " + Base64.encode(Array(plain.utf8))
+        basicAuth = .basic(username: URLQuery.percentDecoded(user, plusIsSpace: false) ?? user,
+                           password: URLQuery.percentDecoded(password, plusIsSpace: false) ?? password)
+    }
+
+    /// The `Authorization` value the user information gives, nil when the URL has none.
+    public var authorization: String? { try? basicAuth?.headerValue() }
+
+    /// `settings` with the user information as their auth, unless they set auth or an `Authorization` header.
+    public func applied(to settings: HTTPClientSettings) -> HTTPClientSettings {
+        var s = settings
+        if let basicAuth, s.auth == .none, !s.headers.contains(where: { $0.name.lowercased() == "authorization" }) {
+            s.auth = basicAuth
+        }
+        return s
     }
 }

@@ -19,16 +19,12 @@ public enum ConnectionConfig: Sendable, Equatable {
     /// The base URL and client settings to talk to the API server with.
     public func resolve() throws -> (baseURL: String, settings: HTTPClientSettings) {
         switch self {
-        case .apiServer(let url, var settings):
+        case .apiServer(let url, let settings):
             // User information in the URL becomes basic auth (unless other auth is set) and leaves the URL.
             let target = URLCredentials(url)
             var u = target.url
             while u.hasSuffix("/") { u.removeLast() }
-            if settings.auth == .none, let a = target.authorization,
-               !settings.headers.contains(where: { $0.name.lowercased() == "authorization" }) {
-                settings.headers.append((name: "Authorization", value: a))
-            }
-            return (u, settings)
+            return (u, target.applied(to: settings))
         case .inCluster:
             let env = ProcessInfo.processInfo.environment
             guard let host = env["KUBERNETES_SERVICE_HOST"], !host.isEmpty, let port = env["KUBERNETES_SERVICE_PORT"], !port.isEmpty else {

@@ -24,8 +24,10 @@ final class EndpointSender: Sendable {
     let cursorName: String
     private let httpConfig: HTTPClient.Configuration
     private let host: String
-    /// The push URL without user information, and the basic auth that user information gives.
-    private let target: URLCredentials
+    /// The push URL without user information.
+    private let url: String
+    /// The endpoint's client settings, with the URL's user information as basic auth when nothing else is set.
+    private let settings: HTTPClientSettings
     private let cursor: Mutex<WALPosition>
     private let loggedReasons = Mutex<Set<String>>([])
     private let compressor: Mutex<GzipCompressor>
@@ -41,7 +43,9 @@ final class EndpointSender: Sendable {
         l[metadataKey: "endpoint"] = "\(config.name)"
         self.logger = l
         self.cursorName = EndpointSender.safeName(config.name)
-        self.target = URLCredentials(config.url)
+        let target = URLCredentials(config.url)
+        self.url = target.url
+        self.settings = target.applied(to: config.client)
         self.host = EndpointSender.host(of: target.url)
         self.compressor = Mutex(GzipCompressor(level: config.gzipLevel))
         self.httpConfig = try config.client.clientConfiguration(readTimeout: config.remoteTimeout)
@@ -254,7 +258,7 @@ final class EndpointSender: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            var request = HTTPClientRequest(url: target.url)
+            var request = HTTPClientRequest(url: url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "Content-Encoding", value: "gzip")
@@ -268,12 +272,9 @@ final class EndpointSender: Sendable {
             var retryAfter: Duration? = nil
             do {
                 // Credentials files are read per request; an unreadable one is retried like a network error.
-                for (k, v) in try config.client.requestHeaders() {
+                for (k, v) in try settings.requestHeaders() {
                     if k == "Authorization" { request.headers.replaceOrAdd(name: k, value: v) }
                     else if !EndpointSender.fixedHeaders.contains(k.lowercased()) { request.headers.add(name: k, value: v) }
-                }
-                if let auth = target.authorization, !request.headers.contains(name: "Authorization") {
-                    request.headers.add(name: "Authorization", value: auth)
                 }
                 var timeout = config.remoteTimeout
                 if let d = deadline() { timeout = max(.milliseconds(10), min(timeout, d - ContinuousClock.now)) }

@@ -38,8 +38,8 @@ public final class LokiWriter: LogsReceiver {
             metrics.missingSegments(r.missingSegments.count)
         }
         senders = try config.endpoints.map { try EndpointSender(config: $0, wal: wal, writer: config, metrics: metrics, logger: logger) }
-        // Entries (not records) still to deliver to the endpoint furthest behind.
-        let undelivered = senders.map { LokiWriter.entries(in: wal, from: $0.position) }.max() ?? 0
+        // Entries (not records) still to deliver to the endpoint furthest behind: one pass from the earliest position.
+        let undelivered = senders.map(\.position).min().map { LokiWriter.entries(in: wal, from: $0) } ?? 0
         if undelivered > 0 {
             logger.info("replaying undelivered entries from the write-ahead log", metadata: ["entries": "\(undelivered)"])
             metrics.replayed(undelivered)

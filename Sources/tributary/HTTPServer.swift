@@ -54,9 +54,11 @@ final class AgentHTTPServer: Sendable {
                     log.warning("too_many_connections", "HTTP connection refused: \(maximumConnections) already open")
                     return channel.close()
                 }
-                channel.closeFuture.whenComplete { _ in open.withLock { $0 -= 1 } }
                 let deadline = channel.eventLoop.scheduleTask(in: requestDeadline) { channel.close(promise: nil) }
-                channel.closeFuture.whenComplete { _ in deadline.cancel() }
+                channel.closeFuture.whenComplete { _ in
+                    open.withLock { $0 -= 1 }
+                    deadline.cancel()
+                }
                 return channel.pipeline.configureHTTPServerPipeline().flatMap {
                     channel.pipeline.addHandler(Handler(registry: registry, probes: probes, requestReceived: { deadline.cancel() }))
                 }

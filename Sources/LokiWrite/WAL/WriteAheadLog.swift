@@ -234,13 +234,12 @@ public final class WriteAheadLog: Sendable {
             if let failure {
                 // Cut off a partial record so the segment stays readable.
                 ftruncate(s.fd, off_t(s.segments[i].size))
-                if failure == ENOSPC || failure == EDQUOT {
-                    // The disk is full: like a full log (wal.on_full applies), and new records go to a new segment,
-                    // so that this one can be deleted once delivered and its space used again.
-                    s.rotateNext = true
-                    throw WALError(kind: .full, message: "\(WriteAheadLog.segmentPath(directory, s.segments[i].number)): \(String(cString: strerror(failure)))")
-                }
-                throw WALError(kind: .io, message: "\(WriteAheadLog.segmentPath(directory, s.segments[i].number)): \(String(cString: strerror(failure)))")
+                let message = "\(WriteAheadLog.segmentPath(directory, s.segments[i].number)): \(String(cString: strerror(failure)))"
+                // A full disk is like a full log (wal.on_full applies), and new records go to a new segment, so
+                // that this one can be deleted once delivered and its space used again.
+                let diskFull = failure == ENOSPC || failure == EDQUOT
+                if diskFull { s.rotateNext = true }
+                throw WALError(kind: diskFull ? .full : .io, message: message)
             }
             s.segments[i].size += Int64(recordCount)
             s.segments[i].validEnd = s.segments[i].size

@@ -1,5 +1,13 @@
 import Evaluation
 import FileSource
+import LogCore
+
+extension BodyDecoder {
+    /// Reports what a module found wrong with its settings, each at its attribute in this block.
+    mutating func report(_ problems: [ConfigProblem]) {
+        for p in problems { error(p.message, attribute: p.attribute) }
+    }
+}
 
 extension FileMatch.Settings {
     /// `sync_period` and `ignore_older_than`, as `local.file_match` and `loki.source.file`'s `file_match` block
@@ -8,7 +16,7 @@ extension FileMatch.Settings {
         var s = FileMatch.Settings()
         d.read("sync_period", into: &s.syncPeriod)
         d.read("ignore_older_than", into: &s.ignoreOlderThan)
-        for p in s.problems { d.error(p.message, attribute: p.attribute) }
+        d.report(s.problems)
         return s
     }
 }
