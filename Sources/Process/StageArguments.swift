@@ -32,6 +32,13 @@ extension StageArguments {
         return string(name) ?? ""
     }
 
+    /// A list of names that must not be empty (`values` of the label and metadata drop/keep stages).
+    public mutating func nonEmptyStrings(_ name: String) -> [String] {
+        let values = strings(name) ?? []
+        if values.isEmpty { error("\(name) must not be empty", attribute: name) }
+        return values
+    }
+
     public mutating func required<T>(_ name: String, _ get: (inout Self, String) -> T?, zero: T) -> T {
         if !has(name) { error("missing required attribute \"\(name)\"", attribute: nil) }
         return get(&self, name) ?? zero

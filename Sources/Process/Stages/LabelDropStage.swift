@@ -5,8 +5,7 @@ final class LabelDropStage: EntryStage {
     var extractedKeysRead: Set<String>? { [] }
     let names: [String]
     init(_ a: inout some StageArguments) {
-        names = a.strings("values") ?? []
-        if names.isEmpty { a.error("values must not be empty", attribute: "values") }
+        names = a.nonEmptyStrings("values")
     }
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
         for n in names { e.entry.labels[n] = nil }

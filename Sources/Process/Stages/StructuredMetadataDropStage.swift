@@ -5,8 +5,7 @@ final class StructuredMetadataDropStage: EntryStage {
     var extractedKeysRead: Set<String>? { [] }
     let names: Set<String>
     init(_ a: inout some StageArguments) {
-        names = Set(a.strings("values") ?? [])
-        if names.isEmpty { a.error("values must not be empty", attribute: "values") }
+        names = Set(a.nonEmptyStrings("values"))
     }
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
         e.entry.structuredMetadata.removeAll { names.contains($0.name) }
