@@ -5,6 +5,9 @@
 //
 //   swift build -c release --product tributary --product ShipBenchmark
 //   .build/release/ShipBenchmark DIR [path/to/tributary]
+//
+// `SIGKILL_EVERY=2` kills the agent with SIGKILL every 2 seconds (and restarts it) until everything is stored,
+// then reports the entries received twice and whether each came from the request in flight at a kill.
 import FakeLoki
 import Foundation
 
@@ -50,13 +53,31 @@ loki.write "loki" {
 }
 """.utf8).write(to: config)
 
-let agent = Process()
-agent.executableURL = URL(fileURLWithPath: binary)
-agent.arguments = ["run", config.path, "--storage.path", work.appendingPathComponent("data").path,
-                   "--server.http.listen-addr", "127.0.0.1:0", "--log.level", "warn"]
+func startAgent() throws -> Process {
+    let agent = Process()
+    agent.executableURL = URL(fileURLWithPath: binary)
+    agent.arguments = ["run", config.path, "--storage.path", work.appendingPathComponent("data").path,
+                       "--server.http.listen-addr", "127.0.0.1:0", "--log.level", "warn"]
+    try agent.run()
+    return agent
+}
+let killEvery = ProcessInfo.processInfo.environment["SIGKILL_EVERY"].flatMap(Double.init)
 let start = Date()
-try agent.run()
-while loki.stats.accepted < expected && Date().timeIntervalSince(start) < 600 { Thread.sleep(forTimeInterval: 0.02) }
+var agent = try startAgent()
+/// The request count at each kill: the last request before a kill is the only one that may be received again.
+var killPoints: [Int] = []
+var lastKill = start
+while loki.stats.accepted < expected && Date().timeIntervalSince(start) < 600 {
+    Thread.sleep(forTimeInterval: 0.02)
+    if let killEvery, Date().timeIntervalSince(lastKill) >= killEvery {
+        kill(agent.processIdentifier, SIGKILL)
+        agent.waitUntilExit()
+        Thread.sleep(forTimeInterval: 0.1)
+        killPoints.append(loki.stats.requests)
+        lastKill = Date()
+        agent = try startAgent()
+    }
+}
 let wall = Date().timeIntervalSince(start)
 kill(agent.processIdentifier, SIGTERM)
 agent.waitUntilExit()
@@ -73,5 +94,13 @@ print("entries/CPU-s:      \(Int(Double(s.accepted) / cpu))")
 print("MB/s (file bytes):  \(String(format: "%.1f", Double(lineBytes) / 1e6 / wall))")
 print("agent peak RSS:     \(String(format: "%.1f", Double(usage.ru_maxrss) / 1024)) MiB")
 print("compression:        \(String(format: "%.2f", Double(s.uncompressedBytes) / Double(max(1, s.compressedBytes))))x (\(s.uncompressedBytes / 1_000_000) MB JSON → \(s.compressedBytes / 1_000_000) MB gzip)")
+var unexplained = 0
+if killEvery != nil {
+    let inFlight = Set(killPoints)
+    unexplained = s.duplicatesByFirstRequest.filter { !inFlight.contains($0.key) }.values.reduce(0, +)
+    let resent = s.duplicatesByFirstRequest.filter { inFlight.contains($0.key) }.values.reduce(0, +)
+    print("SIGKILLs:           \(killPoints.count) (\(s.requests) requests)")
+    print("received twice:     \(resent) from the request in flight at a kill, \(unexplained) from any other")
+}
 loki.shutdown()
-exit(s.accepted == expected ? 0 : 1)
+exit(s.accepted == expected && unexplained == 0 ? 0 : 1)

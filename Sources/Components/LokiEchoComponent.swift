@@ -27,7 +27,8 @@ public final class LokiEchoComponent: TypedComponent, LogsReceiver {
     public func receive(_ batch: EntryBatch) async {
         var out: [UInt8] = []
         out.reserveCapacity(batch.entries.reduce(0) { $0 + $1.line.count + 96 })
-        for e in batch.entries { LokiEchoComponent.append(e, to: &out) }
+        // A line a source read again after a restart only to rebuild a held entry was printed before.
+        for e in batch.entries where !e.replayed { LokiEchoComponent.append(e, to: &out) }
         StandardOutput.shared.write(out)
     }
 

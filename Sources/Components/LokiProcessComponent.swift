@@ -60,7 +60,7 @@ public final class LokiProcessComponent: TypedComponent, LogsReceiver {
         running.release()
         report(ctx)
         // A later stage of another component may hold these entries too: it records that with the source's batch.
-        await forward.send(EntryBatch(entries, held: batch.held))
+        await forward.send(EntryBatch(entries, held: batch.held, progress: batch.progress))
         // Entries a stage held are acknowledged now: their claims on the source's position go.
         withExtendedLifetime(holds) {}
     }

@@ -101,6 +101,6 @@ public final class LokiRelabelComponent: TypedComponent, LogsReceiver {
         cacheSize.record(size)
         written.increment(by: out.count)
         if out.count < batch.count { dropped.increment(by: batch.count - out.count) }
-        await forward.send(EntryBatch(out, held: batch.held))
+        await forward.send(EntryBatch(out, held: batch.held, progress: batch.progress))
     }
 }

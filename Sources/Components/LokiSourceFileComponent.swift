@@ -87,7 +87,8 @@ public final class LokiSourceFileComponent: TypedComponent {
         let logger = options.logger
         group = try FileTailerGroup(componentID: options.id, positionsPath: options.dataPath + "/positions.yml",
                                     legacyPositionsFile: arguments.legacyPositionsFile.isEmpty ? nil : arguments.legacyPositionsFile,
-                                    config: arguments.tailer, forward: arguments.forwardTo.fanout, logger: logger)
+                                    config: arguments.tailer, forward: arguments.forwardTo.fanout, logger: logger,
+                                    ledger: options.shared.object { SourceLedger() })
         state = Mutex(arguments)
     }
 

@@ -58,7 +58,8 @@ public final class LokiSourceJournalComponent: TypedComponent, HealthReporting {
         let logger = options.logger
         source = try JournalSource(componentID: options.id, positionsPath: options.dataPath + "/positions.yml",
                                    legacyPosition: arguments.legacyPosition,
-                                   settings: LokiSourceJournalComponent.settings(arguments, id: options.id), logger: logger)
+                                   settings: LokiSourceJournalComponent.settings(arguments, id: options.id), logger: logger,
+                                   ledger: options.shared.object { SourceLedger() })
         current = Mutex(arguments)
     }
 

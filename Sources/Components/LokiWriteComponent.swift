@@ -90,7 +90,8 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
         logger = options.logger
-        writer = Mutex(try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: logger))
+        writer = Mutex(try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: logger,
+                                     ledger: options.shared.object { SourceLedger() }))
     }
 
     public var exports: [String: Value] { ["receiver": ReceiverCapsule(ownerID: options.id, receiver: self).value] }
@@ -109,7 +110,8 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
     public func update(arguments: Arguments) async throws {
         guard writer.withLock({ $0.config }) != arguments.config else { return }
         await delivery.stop()
-        let fresh = try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: logger)
+        let fresh = try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: logger,
+                                   ledger: options.shared.object { SourceLedger() })
         writer.withLock { $0 = fresh }
         delivery.start { await fresh.run() }
     }

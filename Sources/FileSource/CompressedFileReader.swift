@@ -117,7 +117,7 @@ struct CompressedFileReader {
                     if start < have {
                         var entries: [LogEntry] = []
                         output.withUnsafeBytes { raw in
-                            splitter.feed(UnsafeRawBufferPointer(rebasing: raw[start..<have])) { line, t in entries.append(entry(line, t)) }
+                            splitter.feed(UnsafeRawBufferPointer(rebasing: raw[start..<have])) { line, t, _ in entries.append(entry(line, t)) }
                         }
                         await forward(entries, acked: produced - Int64(splitter.pendingBytes))
                     }

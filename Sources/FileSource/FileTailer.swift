@@ -15,9 +15,12 @@ public struct TailerContext: Sendable {
     /// Bounds how many tailers hold a read buffer at once.
     public var readPermits: AsyncSemaphore
     public var logger: Logger
+    /// The marks durable receivers recovered at start: a file resumes from the later of its positions-file entry
+    /// and the mark committed with its last batch in the write-ahead log.
+    public var ledger: SourceLedger?
 
     public init(componentID: String, config: TailerConfig, positions: PositionsStore, forward: Fanout,
-                watcher: DirectoryWatcher?, readPermits: AsyncSemaphore, logger: Logger) {
+                watcher: DirectoryWatcher?, readPermits: AsyncSemaphore, logger: Logger, ledger: SourceLedger? = nil) {
         self.componentID = componentID
         self.config = config
         self.positions = positions
@@ -25,7 +28,11 @@ public struct TailerContext: Sendable {
         self.watcher = watcher
         self.readPermits = readPermits
         self.logger = logger
+        self.ledger = ledger
     }
+
+    /// The key of a file's marks: the component, the path and the target's labels.
+    func progressKey(_ key: PositionKey) -> String { componentID + "\u{1F}" + key.path + "\u{1F}" + key.labels }
 }
 
 /// Follows one file for one target: reads what is appended, survives rotation (rename + create), copytruncate,
@@ -33,6 +40,11 @@ public struct TailerContext: Sendable {
 ///
 /// Offsets: `readOffset` is how far the file has been read into the line splitter; the acknowledged offset,
 /// `readOffset − splitter.pendingBytes`, is the end of the last complete line handed downstream (the position).
+///
+/// Exactly once into the log: each batch carries a `SourceProgress` that a durable receiver commits with the
+/// entries (file identity, the acknowledged offset, and the start of the earliest entry a stage still holds).
+/// After a crash the tailer resumes from that mark: at the held entry's start, with every line before the
+/// committed offset marked `replayed`, so that the held entry is rebuilt whole and nothing else is sent twice.
 final class FileTailer {
     let key: PositionKey
     let path: String
@@ -55,11 +67,16 @@ final class FileTailer {
     /// one nanosecond apart, so that identical lines never share a timestamp (Loki would keep only one).
     private var chunkTime: Int64 = 0
     private var lastTimestamp: Int64 = 0
-    /// Entries of this file a downstream stage holds past their batch (CRI partial lines, multiline blocks).
-    private let held = HeldEntries()
-    /// The offset last saved, and the one kept while entries are held (the start of the batch that first held one).
+    /// Entries of this file a downstream stage holds past their batch (CRI partial lines, multiline blocks); a new
+    /// file (after rotation or truncation) starts a new record, since its offsets start again.
+    private var held = HeldEntries()
+    /// The offset last saved, and the one kept while entries without a known origin are held.
     private var savedOffset: Int64 = 0
     private var heldFrom: Int64? = nil
+    /// Lines ending at or before this offset were delivered before a restart: they are re-read (marked `replayed`)
+    /// only to rebuild an entry a stage held at the crash.
+    private var replayUntil: Int64 = -1
+    private let progressKey: String
 
     init(path: String, labels: LabelSet, key: PositionKey, context: TailerContext) {
         self.path = path
@@ -70,12 +87,15 @@ final class FileTailer {
         self.encoding = context.config.encoding ?? .utf8
         self.splitter = LineSplitter(encoding: encoding, maxLineSize: context.config.maxLineSize)
         self.pollInterval = context.config.minPoll
+        self.progressKey = context.progressKey(key)
         var l = context.logger
         l[metadataKey: "path"] = "\(path)"
         self.logger = l
     }
 
     private var ackedOffset: Int64 { readOffset - Int64(splitter.pendingBytes) }
+    /// Everything before this offset was delivered: the acknowledged offset, or further while re-reading.
+    private var deliveredThrough: Int64 { max(ackedOffset, replayUntil) }
     private var directory: String {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         let d = parts.dropLast().joined(separator: "/")
@@ -135,6 +155,7 @@ final class FileTailer {
             stored = nil
             fromEnd = ctx.config.onPositionsError == .restartFromEnd
         }
+        stored = committedPosition(stored)
         while !Task.isCancelled {
             switch openFile() {
             case .opened(let st):
@@ -143,10 +164,15 @@ final class FileTailer {
                 if let stored {
                     if stored.identity == nil || stored.identity == id {
                         // Same file: resume; a file now shorter than the position was truncated while we were away.
-                        readOffset = stored.offset <= size ? stored.offset : 0
+                        if stored.through <= size {
+                            readOffset = stored.offset
+                            replayUntil = stored.through > stored.offset ? stored.through : -1
+                        } else {
+                            readOffset = 0
+                        }
                     } else {
                         // Another file now has this name: the one we were reading was rotated while we were away.
-                        if let oldID = stored.identity { await finishRotatedFile(identity: oldID, from: stored.offset) }
+                        if let oldID = stored.identity { await finishRotatedFile(identity: oldID, from: stored) }
                         readOffset = 0
                     }
                 } else if fromEnd {
@@ -156,7 +182,11 @@ final class FileTailer {
                 }
                 identity = id
                 applyByteOrderMark()
-                savePosition(ackedOffset)
+                if replayUntil > readOffset {
+                    logger.info("re-reading lines delivered before the restart to rebuild entries a stage held",
+                                metadata: ["from": "\(readOffset)", "through": "\(replayUntil)"])
+                }
+                savePosition(ackedOffset, through: deliveredThrough)
                 captureSignature()
                 return true
             case .notRegular(let what):
@@ -166,7 +196,7 @@ final class FileTailer {
                 if code == ENOENT && stored != nil {
                     // Rotated away while we were down and not re-created yet: finish the old file if it is still there.
                     if let oldID = stored?.identity {
-                        await finishRotatedFile(identity: oldID, from: stored!.offset)
+                        await finishRotatedFile(identity: oldID, from: stored!)
                         stored = nil
                         fromEnd = false
                     }
@@ -176,6 +206,21 @@ final class FileTailer {
             }
         }
         return false
+    }
+
+    /// The position to resume from: the positions file's entry, or the mark a durable receiver committed with
+    /// this file's last batch when that is later (it is written in the same step as the entries; the positions
+    /// file follows within a sync interval). With several receivers, the mark furthest behind.
+    private func committedPosition(_ stored: Position?) -> Position? {
+        let marks = ctx.ledger?.marks(for: progressKey) ?? []
+        guard let first = marks.first else { return stored }
+        // Receivers that disagree about the file (one committed past a rotation) → the oldest mark.
+        let sameFile = marks.allSatisfy { $0.device == first.device && $0.inode == first.inode }
+        let mark = sameFile ? marks.min { $0.through < $1.through }! : marks.min { $0.made < $1.made }!
+        let committed = Position(offset: mark.resume, identity: FileIdentity(device: mark.device, inode: mark.inode),
+                                 through: mark.through)
+        guard let stored, stored.identity == committed.identity else { return committed }
+        return stored.through > committed.through ? stored : committed
     }
 
     private enum OpenResult {
@@ -293,9 +338,13 @@ final class FileTailer {
             var entries: [LogEntry] = []
             chunkTime = WallClock.nowNanoseconds()
             entries.reserveCapacity(n / 128)
+            let chunkStart = readOffset - Int64(n)
+            var lineStart = chunkStart - Int64(splitter.pendingBytes)
             buffer.withUnsafeBytes { raw in
-                splitter.feed(UnsafeRawBufferPointer(rebasing: raw[0..<n])) { line, truncated in
-                    entries.append(makeEntry(line, truncated: truncated))
+                splitter.feed(UnsafeRawBufferPointer(rebasing: raw[0..<n])) { line, truncated, end in
+                    let lineEnd = chunkStart + Int64(end)
+                    entries.append(makeEntry(line, truncated: truncated, origin: lineStart, end: lineEnd))
+                    lineStart = lineEnd
                 }
             }
             await send(entries)
@@ -303,49 +352,81 @@ final class FileTailer {
         return total
     }
 
-    private func makeEntry(_ raw: UnsafeRawBufferPointer, truncated: Bool) -> LogEntry {
+    private func makeEntry(_ raw: UnsafeRawBufferPointer, truncated: Bool, origin: Int64, end: Int64) -> LogEntry {
         var (line, replaced) = LineDecoder.decode(raw, encoding)
         if line.last == 13 { line.removeLast() }
         if replaced { metrics.encodingFailures.increment() }
         if truncated { metrics.truncatedLines.increment() }
         lastTimestamp = max(chunkTime, lastTimestamp + 1)
-        return LogEntry(timestamp: lastTimestamp, line: line, labels: labels)
+        var e = LogEntry(timestamp: lastTimestamp, line: line, labels: labels)
+        e.origin = origin
+        if end <= replayUntil {
+            e.replayed = true
+            metrics.rereadLines.increment()
+        }
+        return e
     }
 
-    /// Hands entries downstream; once every receiver returned, the position moves to the acknowledged offset.
+    /// Hands entries downstream with the progress they make; once every receiver returned, the position moves to
+    /// the acknowledged offset.
     private func send(_ entries: [LogEntry]) async {
         if !entries.isEmpty {
-            await ctx.forward.send(EntryBatch(entries, held: held))
+            await ctx.forward.send(EntryBatch(entries, held: held, progress: progress(through: deliveredThrough)))
             metrics.readLines.increment(by: entries.count)
         }
         saveAcknowledgedPosition()
+        if replayUntil >= 0 && ackedOffset >= replayUntil { replayUntil = -1 }
     }
 
-    /// Saves the acknowledged offset; while a downstream stage holds an entry of this file, the offset from before
-    /// the batch that first held one instead, so that a crash re-reads the held lines (and those after them).
-    private func saveAcknowledgedPosition() {
-        if held.isHolding {
-            if heldFrom == nil { heldFrom = savedOffset }
-            savePosition(heldFrom!, keepHeld: true)
-        } else {
-            savePosition(ackedOffset)
+    /// The mark a durable receiver commits with a batch that ends at `through`: asked when it commits, after the
+    /// stages in between decided what they hold.
+    private func progress(through: Int64) -> SourceProgress? {
+        guard let identity else { return nil }
+        let key = progressKey, held = self.held, fallback = heldFrom ?? savedOffset, acked = ackedOffset
+        return SourceProgress(key: key) {
+            SourceMark(key: key, device: identity.device, inode: identity.inode,
+                       resume: FileTailer.resumeOffset(held, through: acked, fallback: fallback), through: through,
+                       made: WallClock.nowSeconds)
         }
     }
 
-    /// Records `offset` as this file's position. A new file or a restart from the start forgets a held offset.
-    private func savePosition(_ offset: Int64, keepHeld: Bool = false) {
+    /// Where to resume after a crash: the start of the earliest held entry, else `through`. Held entries of
+    /// unknown origin keep `fallback`, the position from before the batch that first held one.
+    private static func resumeOffset(_ held: HeldEntries, through: Int64, fallback: Int64) -> Int64 {
+        guard held.isHolding else { return through }
+        return min(held.earliestOrigin ?? fallback, through)
+    }
+
+    /// Saves the acknowledged offset with where to resume when a stage holds an entry of this file.
+    private func saveAcknowledgedPosition() {
+        if held.isHolding && held.earliestOrigin == nil && heldFrom == nil { heldFrom = savedOffset }
+        if !held.isHolding { heldFrom = nil }
+        let resume = min(FileTailer.resumeOffset(held, through: ackedOffset, fallback: heldFrom ?? savedOffset), ackedOffset)
+        savePosition(resume, through: deliveredThrough, keepHeld: true)
+    }
+
+    /// Records this file's position. A new file or a restart from the start forgets a held offset.
+    private func savePosition(_ offset: Int64, through: Int64? = nil, keepHeld: Bool = false) {
         if !keepHeld { heldFrom = nil }
         savedOffset = offset
-        ctx.positions.update(key, Position(offset: offset, identity: identity))
-        metrics.readBytes.record(offset)
+        ctx.positions.update(key, Position(offset: offset, identity: identity, through: through))
+        metrics.readBytes.record(through ?? offset)
     }
 
     /// Forwards the held unterminated line (at rotation, deletion, or after the idle timeout).
     private func flushPartialLine() async {
         var entries: [LogEntry] = []
         chunkTime = WallClock.nowNanoseconds()
-        splitter.flush { line, truncated in entries.append(makeEntry(line, truncated: truncated)) }
+        let start = ackedOffset, end = readOffset
+        splitter.flush { line, truncated in entries.append(makeEntry(line, truncated: truncated, origin: start, end: end)) }
         await send(entries)
+    }
+
+    /// Starts the record of held entries again for a new file (its offsets start again).
+    private func startNewFile() {
+        held = HeldEntries()
+        heldFrom = nil
+        replayUntil = -1
     }
 
     // MARK: change detection
@@ -354,7 +435,7 @@ final class FileTailer {
     /// and closes the descriptor of a file that stopped growing.
     private func checkFile() async {
         // Held entries were acknowledged since the last batch: the position may move on.
-        if heldFrom != nil && !held.isHolding { saveAcknowledgedPosition() }
+        if savedOffset < ackedOffset && !held.isHolding { saveAcknowledgedPosition() }
         var st = stat()
         let pathExists = stat(path, &st) == 0
         let pathIdentity = pathExists ? FileIdentity(st) : nil
@@ -396,7 +477,7 @@ final class FileTailer {
                 }
             }
         } else {
-            if let old = identity { await finishRotatedFile(identity: old, from: ackedOffset) }
+            if let old = identity { await finishRotatedFile(identity: old, from: Position(offset: ackedOffset, identity: old)) }
             await reopenNewFile()
         }
     }
@@ -407,6 +488,7 @@ final class FileTailer {
                     metadata: ["size": "\(size.map(String.init) ?? "?")", "offset": "\(readOffset)"])
         await flushPartialLine()
         splitter.reset()
+        startNewFile()
         readOffset = 0
         applyByteOrderMark()
         captureSignature()
@@ -426,6 +508,7 @@ final class FileTailer {
     private func reopenNewFile() async {
         guard case .opened(let st) = openFile() else { return }
         identity = FileIdentity(st)
+        startNewFile()
         splitter = LineSplitter(encoding: ctx.config.encoding ?? .utf8, maxLineSize: ctx.config.maxLineSize)
         encoding = ctx.config.encoding ?? .utf8
         readOffset = 0
@@ -437,7 +520,8 @@ final class FileTailer {
 
     /// Reads the rest of a file that was rotated while its descriptor was closed (or while Tributary was down):
     /// looks for it by identity among the siblings named `<name>.*` and reads it from `offset` to the end.
-    private func finishRotatedFile(identity old: FileIdentity, from offset: Int64) async {
+    private func finishRotatedFile(identity old: FileIdentity, from position: Position) async {
+        let offset = position.offset
         let base = String(path.split(separator: "/").last ?? "")
         guard let dir = opendir(directory) else { return }
         var candidates: [String] = []
@@ -456,9 +540,12 @@ final class FileTailer {
             guard f >= 0 else { continue }
             logger.info("reading the rest of a file rotated while it was not being read", metadata: ["rotated": "\(full)", "offset": "\(offset)"])
             let savedFD = fd, savedOffset = readOffset, savedSplitter = splitter, savedIdentity = identity
+            let savedHeld = held, savedReplay = replayUntil
             fd = f
             identity = old
             readOffset = offset
+            held = HeldEntries()
+            replayUntil = position.through > offset ? position.through : -1
             splitter = LineSplitter(encoding: encoding, maxLineSize: ctx.config.maxLineSize)
             while !Task.isCancelled, await readAvailable() > 0 {}
             await flushPartialLine()
@@ -467,6 +554,8 @@ final class FileTailer {
             readOffset = savedOffset
             splitter = savedSplitter
             identity = savedIdentity
+            held = savedHeld
+            replayUntil = savedReplay
             return
         }
     }

@@ -38,6 +38,7 @@ public final class FileTailerGroup: Sendable {
     private let logger: Logger
     private let state: Mutex<State>
     private let filesActive: Gauge
+    private let ledger: SourceLedger?
     /// How often changed positions are written.
     public let positionsSyncInterval: Duration
 
@@ -46,8 +47,9 @@ public final class FileTailerGroup: Sendable {
     ///   - legacyPositionsFile: a Promtail positions file to import when the positions file is missing or empty.
     public init(componentID: String, positionsPath: String, legacyPositionsFile: String?, config: TailerConfig,
                 forward: Fanout, logger: Logger, maxConcurrentReaders: Int = 8,
-                positionsSyncInterval: Duration = .milliseconds(100)) throws {
+                positionsSyncInterval: Duration = .milliseconds(100), ledger: SourceLedger? = nil) throws {
         self.componentID = componentID
+        self.ledger = ledger
         self.positions = try PositionsStore(path: positionsPath, legacyPath: legacyPositionsFile)
         self.watcher = DirectoryWatcher()
         self.permits = AsyncSemaphore(permits: maxConcurrentReaders)
@@ -100,7 +102,7 @@ public final class FileTailerGroup: Sendable {
         entryLabels["filename"] = t.path
         let key = PositionKey(path: t.path, labels: t.labels.description)
         let ctx = TailerContext(componentID: componentID, config: config, positions: positions, forward: forward,
-                                watcher: watcher, readPermits: permits, logger: logger)
+                                watcher: watcher, readPermits: permits, logger: logger, ledger: ledger)
         let labels = entryLabels
         let path = t.path
         if let z = config.decompression {

@@ -49,8 +49,10 @@ public struct LineSplitter: Sendable {
         held.append(contentsOf: part)
     }
 
-    /// Feeds `chunk`; calls `emit` with each complete line (without its line feed) and whether it was truncated.
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (_ line: UnsafeRawBufferPointer, _ truncated: Bool) -> Void) {
+    /// Feeds `chunk`; calls `emit` with each complete line (without its line feed), whether it was truncated, and
+    /// where in `chunk` the line ends (just after its line feed).
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer,
+                              _ emit: (_ line: UnsafeRawBufferPointer, _ truncated: Bool, _ end: Int) -> Void) {
         if encoding.unitWidth == 2 {
             feedUTF16(chunk, emit)
             return
@@ -66,11 +68,11 @@ public struct LineSplitter: Sendable {
             let end = base.distance(to: UnsafeRawPointer(nl))
             let part = UnsafeRawBufferPointer(rebasing: chunk[start..<end])
             if pendingBytes == 0 && (maxLineSize == 0 || part.count <= maxLineSize) {
-                emit(part, false)
+                emit(part, false, end + 1)
             } else {
                 hold(part)
                 let truncated = truncating
-                held.withUnsafeBytes { emit($0, truncated) }
+                held.withUnsafeBytes { emit($0, truncated, end + 1) }
                 held.removeAll(keepingCapacity: held.capacity <= 65536)
                 pendingBytes = 0
                 truncating = false
@@ -80,7 +82,8 @@ public struct LineSplitter: Sendable {
         if start < chunk.count { hold(UnsafeRawBufferPointer(rebasing: chunk[start...])) }
     }
 
-    private mutating func feedUTF16(_ chunk: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer, Bool) -> Void) {
+    private mutating func feedUTF16(_ chunk: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer, Bool, Int) -> Void) {
+        let carried = carry.count
         var data = carry
         data.append(contentsOf: chunk)
         pendingBytes -= carry.count   // the carried byte was already counted
@@ -94,7 +97,7 @@ public struct LineSplitter: Sendable {
                 if isLF {
                     hold(UnsafeRawBufferPointer(rebasing: b[start..<i]))
                     let truncated = truncating
-                    held.withUnsafeBytes { emit($0, truncated) }
+                    held.withUnsafeBytes { emit($0, truncated, i + 2 - carried) }
                     held.removeAll(keepingCapacity: true)
                     pendingBytes = 0
                     truncating = false

@@ -16,14 +16,18 @@ public struct FileIdentity: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(device):\(inode)" }
 }
 
-/// Where reading of one (path, labels) target stands: the offset after the last acknowledged line of the file
-/// with the given identity.
+/// Where reading of one (path, labels) target stands in the file with the given identity: `offset` is where
+/// reading resumes, `through` the end of the last acknowledged line. They differ while a stage holds an entry
+/// (a CRI partial line, a multiline block): reading resumes at its start, and the lines up to `through`, which
+/// were delivered, are re-read only to rebuild it.
 public struct Position: Sendable, Hashable {
     public var offset: Int64
     public var identity: FileIdentity?
-    public init(offset: Int64, identity: FileIdentity?) {
+    public var through: Int64
+    public init(offset: Int64, identity: FileIdentity?, through: Int64? = nil) {
         self.offset = offset
         self.identity = identity
+        self.through = max(offset, through ?? offset)
     }
 }
 
@@ -54,6 +58,7 @@ public struct CorruptPosition: Sendable {
 ///   - path: "/var/log/pods/ns_pod_uid/app/0.log"
 ///     labels: "{job=\"pods\"}"
 ///     offset: 48213
+///     through: 48790      # only while a stage holds an entry that starts at `offset`
 ///     device: 2049
 ///     inode: 1835041
 /// ```
@@ -70,6 +75,7 @@ public enum PositionsFile {
             out += Array("\n    labels: ".utf8)
             JSONString.append(key.labels, to: &out)
             out += Array("\n    offset: \(p.offset)\n".utf8)
+            if p.through > p.offset { out += Array("    through: \(p.through)\n".utf8) }
             if let id = p.identity {
                 out += Array("    device: \(id.device)\n    inode: \(id.inode)\n".utf8)
             }
@@ -103,7 +109,15 @@ public enum PositionsFile {
                 }
                 identity = FileIdentity(device: dv, inode: iv)
             }
-            table[key!] = Position(offset: off, identity: identity)
+            var through: Int64? = nil
+            if let t = c.fields["through"] {
+                guard let tv = Int64(t), tv >= off else {
+                    corrupt.append(CorruptPosition(key: key, line: c.line, reason: "through \"\(t)\" is not an offset at or after the offset"))
+                    return
+                }
+                through = tv
+            }
+            table[key!] = Position(offset: off, identity: identity, through: through)
         }
         let lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
         var sawHeader = false

@@ -7,6 +7,8 @@ struct TailerMetrics {
     let fileBytes: Gauge        // file size
     let encodingFailures: Counter
     let truncatedLines: Counter
+    /// Lines read a second time after a restart to rebuild held entries (per component: never destroyed).
+    let rereadLines: Counter
 
     init(componentID: String, path: String) {
         let dims = [("component_id", componentID), ("path", path)]
@@ -15,6 +17,8 @@ struct TailerMetrics {
         fileBytes = Gauge(label: "loki_source_file_file_bytes_total", dimensions: dims)
         encodingFailures = Counter(label: "loki_source_file_encoding_failures_total", dimensions: dims)
         truncatedLines = Counter(label: "tributary_source_file_truncated_lines_total", dimensions: dims)
+        rereadLines = Counter(label: "tributary_replayed_entries_total",
+                              dimensions: [("component_id", componentID), ("reason", "source_reread")])
     }
 
     func destroy() {

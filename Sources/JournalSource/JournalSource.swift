@@ -6,8 +6,11 @@ import Synchronization
 /// The engine of one `loki.source.journal` component: reads the systemd journal through a ``JournalReader``,
 /// forwards its entries, and saves the cursor of the last acknowledged entry in ``JournalCursorStore``.
 ///
-/// Restarts resume right after the saved cursor: a clean stop loses and repeats nothing; a `kill -9` loses nothing
-/// and repeats at most the entries acknowledged in the last cursor sync interval (100 ms). New arguments restart
+/// Restarts resume right after the saved cursor: a clean stop loses and repeats nothing. Each batch carries the
+/// cursor of its last entry as a `SourceProgress`, which a durable receiver commits with the entries, so after a
+/// `kill -9` reading resumes after the later of the positions file's cursor and the one committed with the last
+/// batch in the write-ahead log: nothing lost, nothing appended twice. (While a stage holds a journal entry the
+/// cursor stays before the batch that first held one, and those entries are read again.) New arguments restart
 /// the reader from the saved cursor.
 public final class JournalSource: Sendable {
     /// Whether the source can read its journal, and why not.
@@ -44,10 +47,14 @@ public final class JournalSource: Sendable {
     private let held = HeldEntries()
     /// How often an acknowledged cursor is written to the positions file.
     public let cursorSyncInterval: Duration
+    /// The marks durable receivers recovered at start.
+    private let ledger: SourceLedger?
 
     public init(componentID: String, positionsPath: String, legacyPosition: (file: String, name: String)? = nil,
-                settings: Settings, logger: Logger, cursorSyncInterval: Duration = .milliseconds(100)) throws(FileIOError) {
+                settings: Settings, logger: Logger, cursorSyncInterval: Duration = .milliseconds(100),
+                ledger: SourceLedger? = nil) throws(FileIOError) {
         self.componentID = componentID
+        self.ledger = ledger
         cursors = try JournalCursorStore(path: positionsPath, componentID: componentID, legacy: legacyPosition)
         state = Mutex(State(settings: settings))
         metrics = JournalMetrics(componentID: componentID)
@@ -76,9 +83,12 @@ public final class JournalSource: Sendable {
                 syncCursor()
             }
         }
+        var first = true
         while !Task.isCancelled {
             let (settings, generation) = state.withLock { ($0.settings, $0.generation) }
-            let reader = JournalReader(config: settings.config, labeling: settings.labeling, cursor: cursors.cursor)
+            let cursor = first ? committedCursor() : cursors.cursor
+            first = false
+            let reader = JournalReader(config: settings.config, labeling: settings.labeling, cursor: cursor)
             let current = state.withLock { s -> Bool in
                 if s.generation == generation { s.reader = reader }
                 return s.generation == generation
@@ -120,12 +130,26 @@ public final class JournalSource: Sendable {
         case .warning(let message):
             logger.warning("\(message)")
         case .batch(let batch):
-            await forward.send(EntryBatch(batch.entries, held: held))
+            let key = componentID, held = self.held, cursor = batch.cursor
+            let progress = SourceProgress(key: key) {
+                held.isHolding ? nil : SourceMark(key: key, cursor: cursor, made: WallClock.nowSeconds)
+            }
+            await forward.send(EntryBatch(batch.entries, held: held, progress: progress))
             // While a stage holds an entry, the cursor stays before the batch that first held one.
             if !held.isHolding { cursors.update(batch.cursor) }
             reader.acknowledge()
             count(batch)
         }
+    }
+
+    /// Where to start after a restart: the later of the positions file's cursor and the cursors durable receivers
+    /// committed with their last batch of this journal (the earliest of those when there are several).
+    private func committedCursor() -> String? {
+        let saved = cursors.cursor
+        let committed = (ledger?.marks(for: componentID) ?? []).map(\.cursor).filter { !$0.isEmpty }
+        guard let oldest = committed.min(by: { JournalCursorOrder.isBefore($0, $1) }) else { return saved }
+        guard let saved, !saved.isEmpty else { return oldest }
+        return JournalCursorOrder.isBefore(saved, oldest) ? oldest : saved
     }
 
     private func count(_ batch: JournalReader.Batch) {

@@ -5,6 +5,14 @@ public struct LogEntry: Sendable {
     public var line: [UInt8]
     public var labels: LabelSet
     public var structuredMetadata: [Label]
+    /// Where the entry's (first) line starts in its source, for a source that can read it again after a restart
+    /// (a file offset); -1 when the source does not say.
+    public var origin: Int64 = -1
+    /// Set on an entry that a source read again after a restart only so that a stage rebuilds an entry it held
+    /// at the crash: it was delivered before, and a durable receiver drops it (counted). Stages pass the flag on
+    /// from the input they were processing when they emitted an entry, so a held entry completed by a new line
+    /// is new.
+    public var replayed = false
 
     public init(timestamp: Int64, line: [UInt8], labels: LabelSet, structuredMetadata: [Label] = []) {
         self.timestamp = timestamp
@@ -19,9 +27,14 @@ public struct EntryBatch: Sendable {
     public var entries: [LogEntry]
     /// Where a stage that holds an entry past this batch records it (nil: the source does not track that).
     public var held: HeldEntries?
-    public init(_ entries: [LogEntry], held: HeldEntries? = nil) {
+    /// How far the source has read once this batch is handled: a durable receiver records it in the same step as
+    /// the entries (nil: the source does not track it, or the batch was not read by a source).
+    public var progress: SourceProgress?
+
+    public init(_ entries: [LogEntry], held: HeldEntries? = nil, progress: SourceProgress? = nil) {
         self.entries = entries
         self.held = held
+        self.progress = progress
     }
     public var isEmpty: Bool { entries.isEmpty }
     public var count: Int { entries.count }

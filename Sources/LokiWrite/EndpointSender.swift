@@ -12,6 +12,11 @@ import Synchronization
 /// Delivers the write-ahead log to one Loki endpoint: reads from its own cursor, batches per tenant, pushes gzip
 /// JSON, retries what can succeed later (network errors, 429, 5xx) with exponential backoff and jitter — honouring
 /// `Retry-After` — and moves its cursor only past what Loki accepted or refused for good.
+///
+/// At most one batch again after a crash: before a batch is sent its end is saved with the cursor (one `pwrite`),
+/// and the cursor moves past it, durably, before the next batch is read. After a restart the sender starts at the
+/// cursor, so the only entries Loki may get twice are those of the batch in flight at the crash — sent again
+/// first, with the same timestamps and lines, in the same order (one request per tenant when a batch mixes tenants).
 final class EndpointSender: Sendable {
     let config: EndpointConfig
     let wal: WriteAheadLog
@@ -29,6 +34,8 @@ final class EndpointSender: Sendable {
     /// The endpoint's client settings, with the URL's user information as basic auth when nothing else is set.
     private let settings: HTTPClientSettings
     private let cursor: Mutex<WALPosition>
+    /// Entries of the batch that was in flight when the agent stopped (sent again first).
+    let resent: Int
     private let loggedReasons = Mutex<Set<String>>([])
     private let compressor: Mutex<GzipCompressor>
 
@@ -49,7 +56,9 @@ final class EndpointSender: Sendable {
         self.host = EndpointSender.host(of: target.url)
         self.compressor = Mutex(GzipCompressor(level: config.gzipLevel))
         self.httpConfig = try config.client.clientConfiguration(readTimeout: config.remoteTimeout)
-        cursor = Mutex(wal.cursor(cursorName))
+        let saved = wal.cursorRecord(cursorName)
+        cursor = Mutex(saved.delivered)
+        resent = saved.inFlightEnd.map { LokiWriter.entries(in: wal, saved.delivered..<$0) } ?? 0
     }
 
     static func safeName(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) }
@@ -139,9 +148,12 @@ final class EndpointSender: Sendable {
                     metrics.corrupt(1)
                 }
             }
+            let next = pending.last!.next
+            do { try wal.saveCursor(cursorName, position, inFlightEnd: next) } catch {
+                logger.error("cannot save delivery position", metadata: ["err": "\(error)"])
+            }
             let delivered = await deliver(source, client, deadline: drainDeadline)
             guard delivered else { return }
-            let next = pending.last!.next
             pending = []
             pendingBytes = 0
             cursor.withLock { $0 = next }

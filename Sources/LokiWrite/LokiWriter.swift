@@ -6,6 +6,11 @@ import Synchronization
 /// The engine of `loki.write`: every received batch is appended to the write-ahead log before `receive` returns
 /// (that return is the acknowledgement sources wait for); one sender per endpoint delivers the log from its own
 /// cursor. A full log back-pressures sources, or drops its oldest segment when so configured.
+///
+/// Exactly once from a source into the log: a batch's `SourceProgress` is committed in the same record as its
+/// entries, and every new segment starts with all sources' latest marks; at start the writer publishes the marks
+/// it finds to the agent's `SourceLedger`, and sources resume from them. Entries a source marks `replayed` (read
+/// again only to rebuild a held entry) are not appended again.
 public final class LokiWriter: LogsReceiver {
     public let config: WriterConfig
     public let wal: WriteAheadLog
@@ -16,14 +21,18 @@ public final class LokiWriter: LogsReceiver {
     private let roomFreed = WakeSignal()
     /// Appends tried again after the log was full or failed (for tests: a stopping source must not spin).
     let appendAttempts = Mutex(0)
+    /// Every source stream's latest committed mark.
+    private let marks: SourceMarks
 
-    public init(componentID: String, directory: String, config: WriterConfig, logger: Logger) throws {
+    public init(componentID: String, directory: String, config: WriterConfig, logger: Logger, ledger: SourceLedger? = nil) throws {
         self.config = config
         self.logger = logger
         let metrics = WriteMetrics(componentID: componentID)
         self.metrics = metrics
+        let marks = SourceMarks()
+        self.marks = marks
         let wal = try WriteAheadLog(directory: directory, maxSize: config.walMaxSize, segmentSize: config.walSegmentSize,
-                                    maxSegmentAge: config.walMaxSegmentAge)
+                                    maxSegmentAge: config.walMaxSegmentAge, preamble: { marks.checkpoint() })
         self.wal = wal
         let r = wal.recovery
         if r.corruptRecords > 0 {
@@ -38,11 +47,19 @@ public final class LokiWriter: LogsReceiver {
             metrics.missingSegments(r.missingSegments.count)
         }
         senders = try config.endpoints.map { try EndpointSender(config: $0, wal: wal, writer: config, metrics: metrics, logger: logger) }
-        // Entries (not records) still to deliver to the endpoint furthest behind: one pass from the earliest position.
-        let undelivered = senders.map(\.position).min().map { LokiWriter.entries(in: wal, from: $0) } ?? 0
-        if undelivered > 0 {
-            logger.info("replaying undelivered entries from the write-ahead log", metadata: ["entries": "\(undelivered)"])
-            metrics.replayed(undelivered)
+        // One pass over the log: the sources' marks, and the entries (not records) still to deliver to the endpoint
+        // furthest behind.
+        let scan = LokiWriter.scan(wal, undeliveredFrom: senders.map(\.position).min())
+        marks.restore(scan.marks)
+        ledger?.publish(receiver: componentID, scan.marks)
+        if scan.undelivered > 0 {
+            logger.info("replaying undelivered entries from the write-ahead log", metadata: ["entries": "\(scan.undelivered)"])
+            metrics.replayed(scan.undelivered)
+        }
+        for s in senders where s.resent > 0 {
+            logger.info("sending again the batch that was in flight when the agent stopped",
+                        metadata: ["endpoint": "\(s.config.name)", "entries": "\(s.resent)"])
+            metrics.resent(s.resent)
         }
         metrics.wal(bytes: wal.size, segments: wal.segmentCount)
     }
@@ -50,7 +67,10 @@ public final class LokiWriter: LogsReceiver {
     /// Appends the batch to the log; waits while the log is full (or drops its oldest segment).
     public func receive(_ batch: EntryBatch) async {
         guard !batch.isEmpty else { return }
-        let payload = EntryCodec.encode(batch.entries)
+        let mark = batch.progress?.mark()
+        let (payload, count) = EntryCodec.encode(batch.entries, marks: mark.map { [$0] } ?? [])
+        // Only entries delivered before a restart, and no position to record: nothing to write.
+        guard count > 0 || mark != nil else { return }
         var warned = false
         var failures = 0
         while true {
@@ -90,6 +110,7 @@ public final class LokiWriter: LogsReceiver {
                 releaseDelivered()
             }
         }
+        if let mark { marks.update(mark) }
         for s in senders { s.appended(payload.count + 8) }
         metrics.wal(bytes: wal.size, segments: wal.segmentCount)
     }
@@ -136,16 +157,51 @@ final class DrainDeadline: Sendable {
 }
 
 extension LokiWriter {
-    /// How many entries the log holds from `position` on, read 4 MiB at a time (never the whole log at once).
-    static func entries(in wal: WriteAheadLog, from position: WALPosition) -> Int {
+    /// Reads the whole log once, 4 MiB at a time (never all of it at once): the latest mark of every source, and
+    /// how many entries there are from `undeliveredFrom` on.
+    static func scan(_ wal: WriteAheadLog, undeliveredFrom: WALPosition?) -> (marks: [String: SourceMark], undelivered: Int) {
+        var found: [String: SourceMark] = [:]
         var count = 0
-        var at = position
+        var at = wal.start
         while let chunk = try? wal.read(from: at, maxBytes: 4 << 20), let last = chunk.last {
-            var records = RecordEntries()
-            for r in chunk { try? records.add(r.payload) }
-            count += records.entries.count
+            for r in chunk {
+                guard let summary = try? EntryCodec.summary(r.payload) else { continue }
+                for m in summary.marks { found[m.key] = m }
+                if let from = undeliveredFrom, r.start >= from { count += summary.count }
+            }
+            at = last.next
+        }
+        return (found, count)
+    }
+
+    /// How many entries the log holds in `range`.
+    static func entries(in wal: WriteAheadLog, _ range: Range<WALPosition>) -> Int {
+        var count = 0
+        var at = range.lowerBound
+        while at < range.upperBound, let chunk = try? wal.read(from: at, maxBytes: 4 << 20), let last = chunk.last {
+            for r in chunk where r.start < range.upperBound { count += (try? EntryCodec.summary(r.payload).count) ?? 0 }
             at = last.next
         }
         return count
+    }
+}
+
+/// The latest mark of every source stream a writer committed, written at the start of each new segment. Marks
+/// of streams that made no progress for ten minutes are forgotten there: their positions files have long caught up.
+final class SourceMarks: Sendable {
+    private let table = Mutex<[String: SourceMark]>([:])
+    static let forgetAfterSeconds: Int64 = 600
+
+    func restore(_ marks: [String: SourceMark]) { table.withLock { $0 = marks } }
+    func update(_ mark: SourceMark) { table.withLock { $0[mark.key] = mark } }
+
+    /// The payload of a record holding every recent mark (nil when there is none).
+    func checkpoint() -> [UInt8]? {
+        let now = WallClock.nowSeconds
+        let kept = table.withLock { t -> [SourceMark] in
+            t = t.filter { now - $0.value.made < SourceMarks.forgetAfterSeconds }
+            return t.keys.sorted().map { t[$0]! }
+        }
+        return kept.isEmpty ? nil : EntryCodec.encode([], marks: kept).payload
     }
 }

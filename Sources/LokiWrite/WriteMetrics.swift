@@ -57,6 +57,11 @@ struct WriteMetrics: Sendable {
         Counter(label: "tributary_wal_replayed_entries_total", dimensions: [("component_id", componentID)]).increment(by: n)
     }
 
+    /// Entries of the batches that were being sent when the agent stopped, sent again after the restart.
+    func resent(_ n: Int) {
+        Counter(label: "tributary_replayed_entries_total", dimensions: [("component_id", componentID), ("reason", "wal_resend")]).increment(by: n)
+    }
+
     func missingSegments(_ n: Int) {
         Counter(label: "tributary_wal_missing_segments_total", dimensions: [("component_id", componentID)]).increment(by: n)
     }

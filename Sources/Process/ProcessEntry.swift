@@ -91,7 +91,7 @@ public struct ProcessEntry: Sendable {
     /// Claims the source's position (`ctx.held`, that of the batch being processed) for this entry, which a stage
     /// is about to keep past its batch.
     mutating func holdPosition(_ ctx: PipelineContext) {
-        if hold == nil, let held = ctx.held { hold = HoldToken(held) }
+        if hold == nil, let held = ctx.held { hold = HoldToken(held, origin: entry.origin) }
     }
 
     /// The line as a String (made only by stages that need one).

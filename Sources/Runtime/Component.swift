@@ -1,3 +1,4 @@
+import Synchronization
 import Evaluation
 import Logging
 import Syntax
@@ -10,10 +11,14 @@ public struct ComponentOptions: Sendable {
     public var dataPath: String
     /// Publishes new exports; dependents are re-evaluated and updated.
     public var onStateChange: @Sendable ([String: Value]) -> Void
+    /// What the components of one agent share (one store per controller).
+    public var shared: SharedObjects
 
-    public init(id: String, dataPath: String, onStateChange: @escaping @Sendable ([String: Value]) -> Void) {
+    public init(id: String, dataPath: String, shared: SharedObjects = SharedObjects(),
+                onStateChange: @escaping @Sendable ([String: Value]) -> Void) {
         self.id = id
         self.dataPath = dataPath
+        self.shared = shared
         self.onStateChange = onStateChange
     }
 
@@ -144,4 +149,22 @@ public struct Registry: Sendable {
 
     /// All component names, registered first.
     public var allNames: [String] { registrations.keys.sorted() + unsupported.keys.sorted() }
+}
+
+/// Objects the components of one agent share, one per type, made on first use (for example the marks that
+/// durable receivers recovered and sources resume from).
+public final class SharedObjects: Sendable {
+    private let objects = Mutex<[ObjectIdentifier: any Sendable]>([:])
+
+    public init() {}
+
+    /// The shared object of type `T`, made by `make` if there is none yet.
+    public func object<T: Sendable>(_ make: () -> T) -> T {
+        objects.withLock { o in
+            if let existing = o[ObjectIdentifier(T.self)] as? T { return existing }
+            let made = make()
+            o[ObjectIdentifier(T.self)] = made
+            return made
+        }
+    }
 }

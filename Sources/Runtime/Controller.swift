@@ -21,6 +21,8 @@ public actor Controller {
     public private(set) var isReady = false
     /// The newest unprocessed exports of each component that published; a burst of publications is evaluated once.
     private let pending = PendingExports()
+    /// What the components of this agent share (kept across reloads).
+    let shared = SharedObjects()
     private let wakeUps: AsyncStream<Void>
     private let wakeUpsContinuation: AsyncStream<Void>.Continuation
 
@@ -105,7 +107,7 @@ public actor Controller {
                                           message: "cannot create data directory \(dataPath): \(String(cString: strerror(errno)))")])
         }
         let id = node.id
-        let options = ComponentOptions(id: id, dataPath: dataPath) { newExports in
+        let options = ComponentOptions(id: id, dataPath: dataPath, shared: shared) { newExports in
             pending.store(newExports, for: id)
             continuation.yield()
         }

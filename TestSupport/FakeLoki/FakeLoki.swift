@@ -24,6 +24,9 @@ public final class FakeLoki: @unchecked Sendable {
         public var requests = 0
         public var accepted = 0
         public var duplicates = 0
+        /// For each request (numbered from 1 in arrival order) that first brought entries received again later:
+        /// how many of its entries came again.
+        public var duplicatesByFirstRequest: [Int: Int] = [:]
         public var refused = 0
         public var compressedBytes = 0
         public var uncompressedBytes = 0
@@ -32,7 +35,8 @@ public final class FakeLoki: @unchecked Sendable {
 
     private struct State {
         var entries: [Entry] = []
-        var seen: Set<Entry> = []
+        /// Each stored entry and the request that brought it.
+        var seen: [Entry: Int] = [:]
         var stats = Stats()
         var failNext: [Reply] = []
         var failAll: Reply? = nil
@@ -171,12 +175,15 @@ public final class FakeLoki: @unchecked Sendable {
             }
         }
         state.withLock { s in
+            let request = s.stats.requests
             for e in fresh {
-                if s.seen.insert(e).inserted {
+                if let first = s.seen[e] {
+                    s.stats.duplicates += 1
+                    s.stats.duplicatesByFirstRequest[first, default: 0] += 1
+                } else {
+                    s.seen[e] = request
                     s.entries.append(e)
                     s.stats.accepted += 1
-                } else {
-                    s.stats.duplicates += 1
                 }
             }
             if !problems.isEmpty { s.stats.refused += 1 }

@@ -13,7 +13,7 @@ import Testing
         for c in chunks {
             consumed += c.count
             c.withUnsafeBytes { raw in
-                s.feed(raw) { line, t in
+                s.feed(raw) { line, t, _ in
                     lines.append(String(decoding: LineDecoder.decode(line, encoding).0, as: UTF8.self))
                     truncated.append(t)
                 }

@@ -8,6 +8,10 @@ import Synchronization
 final class Collector: LogsReceiver {
     let lines = Mutex<[String]>([])
     let batches = Mutex(0)
+    /// Lines received marked `replayed` (re-read only to rebuild a held entry), and the marks a durable receiver
+    /// would have committed, batch by batch.
+    let replayed = Mutex<[String]>([])
+    let marks = Mutex<[SourceMark]>([])
     let delay: Duration
 
     init(delay: Duration = .zero) { self.delay = delay }
@@ -15,6 +19,8 @@ final class Collector: LogsReceiver {
     func receive(_ batch: EntryBatch) async {
         if delay > .zero { try? await Task.sleep(for: delay) }
         lines.withLock { $0 += batch.entries.map { String(decoding: $0.line, as: UTF8.self) } }
+        replayed.withLock { $0 += batch.entries.filter(\.replayed).map { String(decoding: $0.line, as: UTF8.self) } }
+        if let m = batch.progress?.mark() { marks.withLock { $0.append(m) } }
         batches.withLock { $0 += 1 }
     }
 
@@ -39,6 +45,8 @@ final class TailHarness {
     var group: FileTailerGroup!
     var runTask: Task<Void, Never>?
     var config: TailerConfig
+    /// What durable receivers recovered, for the next `start()`.
+    var ledger: SourceLedger? = nil
 
     init(collector: Collector = Collector(), configure: (inout TailerConfig) -> Void = { _ in }) throws {
         self.collector = collector
@@ -56,7 +64,7 @@ final class TailHarness {
     func start(legacy: String? = nil) throws {
         group = try FileTailerGroup(componentID: "loki.source.file.test", positionsPath: positionsPath,
                                     legacyPositionsFile: legacy, config: config, forward: Fanout([collector]),
-                                    logger: Logger(label: "test"), positionsSyncInterval: .milliseconds(50))
+                                    logger: Logger(label: "test"), positionsSyncInterval: .milliseconds(50), ledger: ledger)
         let g = group!
         runTask = Task { await g.run() }
     }

@@ -14,7 +14,7 @@ import Testing
                      structuredMetadata: [Label("trace_id", "abc")]),
         ]
         var records = RecordEntries()
-        try records.add(EntryCodec.encode(entries))
+        try records.add(EntryCodec.encode(entries).payload)
         let body = PushEncoder().write([PushEncoder.RefStream(labels: labels, entries: records.entries)], from: records).array
         let text = String(decoding: body, as: UTF8.self)
         #expect(text == #"{"streams":[{"stream":{"app":"web","ns":"a\"b"},"values":[["1795600800000000001","plain"],["2","q\"\\\n\t\u0001�é",{"trace_id":"abc"}]]}]}"#)
@@ -69,34 +69,34 @@ import Testing
 
     @Test func entryCodecRoundTrip() throws {
         let e = entries(5, "a")
-        let back = try decoded(EntryCodec.encode(e))
+        let back = try decoded(EntryCodec.encode(e).payload)
         #expect(back.map(\.line) == e.map(\.line))
         #expect(back.map(\.timestamp) == e.map(\.timestamp))
         #expect(back.map(\.labels) == e.map(\.labels))
         #expect(back.map(\.structuredMetadata) == e.map(\.structuredMetadata))
-        #expect(throws: EntryCodec.Corrupt.self) { try decoded(Array(EntryCodec.encode(e).dropLast())) }
+        #expect(throws: EntryCodec.Corrupt.self) { try decoded(Array(EntryCodec.encode(e).payload.dropLast())) }
         // Runs of shared label sets are written once; sets that alternate are written in full.
         let a = LabelSet(["job": "a"]), b = LabelSet(["job": "b", "pod": "p"])
         let mixed = [a, a, b, a, b, b, LabelSet()].enumerated().map { LogEntry(timestamp: Int64($0.offset), line: [65], labels: $0.element) }
-        let mixedBack = try decoded(EntryCodec.encode(mixed))
+        let mixedBack = try decoded(EntryCodec.encode(mixed).payload)
         #expect(mixedBack.map(\.labels) == mixed.map(\.labels))
-        #expect(EntryCodec.encode(mixed).count < EntryCodec.encode(mixed.map { var x = $0; x.labels = LabelSet(["job": "a\(x.timestamp)"]); return x }).count)
+        #expect(EntryCodec.encode(mixed).payload.count < EntryCodec.encode(mixed.map { var x = $0; x.labels = LabelSet(["job": "a\(x.timestamp)"]); return x }).payload.count)
     }
 
     @Test func undeliveredEntriesAreCountedNotRecords() throws {
         let wal = try WriteAheadLog(directory: tempDir(), maxSize: 64 << 20, segmentSize: 1 << 20)
         var positions: [WALPosition] = []
-        for i in 0..<300 { positions.append(try wal.append(EntryCodec.encode(entries(100, "big-\(i)-" + String(repeating: "x", count: 300))))) }
+        for i in 0..<300 { positions.append(try wal.append(EntryCodec.encode(entries(100, "big-\(i)-" + String(repeating: "x", count: 300))).payload)) }
         #expect(wal.size > 8 << 20, "more than two 4 MiB reads")
-        #expect(LokiWriter.entries(in: wal, from: wal.start) == 30_000)
-        #expect(LokiWriter.entries(in: wal, from: positions[290]) == 1_000)
+        #expect(LokiWriter.scan(wal, undeliveredFrom: wal.start).undelivered == 30_000)
+        #expect(LokiWriter.scan(wal, undeliveredFrom: positions[290]).undelivered == 1_000)
     }
 
     @Test func appendReadReopenAndCursors() throws {
         let dir = tempDir()
         do {
             let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 4096)
-            for i in 0..<50 { try wal.append(EntryCodec.encode(entries(3, "b\(i)"))) }
+            for i in 0..<50 { try wal.append(EntryCodec.encode(entries(3, "b\(i)")).payload) }
             #expect(wal.segmentCount > 1, "records roll over into new segments")
             let all = try wal.read(from: wal.start, maxBytes: Int.max)
             #expect(all.count == 50)
@@ -112,7 +112,7 @@ import Testing
         wal.release(before: cursor)
         #expect(wal.segmentCount < before, "delivered segments are deleted")
         #expect(try wal.read(from: wal.cursor("ep"), maxBytes: Int.max).count == 4)
-        try wal.append(EntryCodec.encode(entries(1, "after-reopen")))
+        try wal.append(EntryCodec.encode(entries(1, "after-reopen")).payload)
         #expect(try wal.read(from: cursor, maxBytes: Int.max).count == 5)
     }
 
@@ -120,7 +120,7 @@ import Testing
         let dir = tempDir()
         do {
             let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20)
-            for i in 0..<10 { try wal.append(EntryCodec.encode(entries(2, "c\(i)"))) }
+            for i in 0..<10 { try wal.append(EntryCodec.encode(entries(2, "c\(i)")).payload) }
         }
         let seg = WriteAheadLog.segmentPath(dir, 1)
         var bytes = try FileIO.read(seg)
@@ -132,7 +132,7 @@ import Testing
         #expect(wal.recovery.corruptRecords == 1)
         #expect(wal.recovery.truncatedBytes == Int64(full - 7 - (full / 10) * 9))
         #expect(try wal.read(from: wal.start, maxBytes: Int.max).count == 9)
-        try wal.append(EntryCodec.encode(entries(1, "next")))
+        try wal.append(EntryCodec.encode(entries(1, "next")).payload)
         #expect(try wal.read(from: wal.start, maxBytes: Int.max).count == 10, "appending continues after the cut")
     }
 
@@ -140,7 +140,7 @@ import Testing
         let dir = tempDir()
         do {
             let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20)
-            for i in 0..<10 { try wal.append(EntryCodec.encode(entries(2, "d\(i)"))) }
+            for i in 0..<10 { try wal.append(EntryCodec.encode(entries(2, "d\(i)")).payload) }
         }
         let seg = WriteAheadLog.segmentPath(dir, 1)
         var bytes = try FileIO.read(seg)
@@ -159,7 +159,7 @@ import Testing
         let dir = tempDir()
         do {
             let wal = try WriteAheadLog(directory: dir, maxSize: 64 << 20, segmentSize: 64 << 20)
-            for i in 0..<2_000 { try wal.append(EntryCodec.encode(entries(2, "e\(i)"))) }
+            for i in 0..<2_000 { try wal.append(EntryCodec.encode(entries(2, "e\(i)")).payload) }
         }
         let seg = WriteAheadLog.segmentPath(dir, 1)
         var bytes = try FileIO.read(seg)
@@ -177,7 +177,7 @@ import Testing
         let dir = tempDir()
         do {
             let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20)
-            for i in 10..<30 { try wal.append(EntryCodec.encode(entries(2, "z\(i)"))) }   // records of one size
+            for i in 10..<30 { try wal.append(EntryCodec.encode(entries(2, "z\(i)")).payload) }   // records of one size
         }
         let seg = WriteAheadLog.segmentPath(dir, 1)
         var bytes = try FileIO.read(seg)
@@ -195,7 +195,7 @@ import Testing
         let dir = tempDir()
         do {
             let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20)
-            for i in 0..<10 { try wal.append(EntryCodec.encode(entries(2, "l\(i)"))) }
+            for i in 0..<10 { try wal.append(EntryCodec.encode(entries(2, "l\(i)")).payload) }
         }
         let wal = try WriteAheadLog(directory: dir)
         #expect(wal.recovery.corruptRecords == 0)
@@ -214,7 +214,7 @@ import Testing
         let dir = tempDir()
         do {
             let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 4096)
-            for i in 0..<40 { try wal.append(EntryCodec.encode(entries(3, "m\(i)-" + String(repeating: "m", count: 300)))) }
+            for i in 0..<40 { try wal.append(EntryCodec.encode(entries(3, "m\(i)-" + String(repeating: "m", count: 300))).payload) }
             #expect(wal.segmentCount >= 4)
         }
         unlink(WriteAheadLog.segmentPath(dir, 2))
@@ -226,12 +226,12 @@ import Testing
     @Test func cursorRecordsAreCheckedAndLegacyOnesRead() throws {
         let dir = tempDir()
         let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20)
-        for i in 0..<3 { try wal.append(EntryCodec.encode(entries(2, "c\(i)"))) }
+        for i in 0..<3 { try wal.append(EntryCodec.encode(entries(2, "c\(i)")).payload) }
         let all = try wal.read(from: wal.start, maxBytes: Int.max)
         try wal.saveCursor("loki", all[1].next)
         try wal.saveCursor("loki", all[0].next)   // rewritten in place, shorter
         #expect(wal.cursor("loki") == all[0].next)
-        #expect(try FileIO.read(dir + "/cursor-loki").count == 48, "a fixed-size record")
+        #expect(try FileIO.read(dir + "/cursor-loki").count == 80, "a fixed-size record")
         try Data("1 \(all[1].next.offset)\n".utf8).write(to: URL(fileURLWithPath: dir + "/cursor-old"))
         #expect(wal.cursor("old") == all[1].next, "the earlier two-field form is still read")
         try Data("1 \(all[1].next.offset) 0badc0de\n".utf8).write(to: URL(fileURLWithPath: dir + "/cursor-torn"))
@@ -241,11 +241,11 @@ import Testing
     @Test func segmentsRollOverByAgeSoDeliveredDataIsReclaimed() throws {
         let dir = tempDir()
         let wal = try WriteAheadLog(directory: dir, maxSize: 1 << 20, segmentSize: 1 << 20, maxSegmentAge: .milliseconds(50))
-        try wal.append(EntryCodec.encode(entries(2, "old")))
-        try wal.append(EntryCodec.encode(entries(2, "old2")))
+        try wal.append(EntryCodec.encode(entries(2, "old")).payload)
+        try wal.append(EntryCodec.encode(entries(2, "old2")).payload)
         #expect(wal.segmentCount == 1, "young segment keeps growing")
         Thread.sleep(forTimeInterval: 0.1)
-        try wal.append(EntryCodec.encode(entries(2, "new")))
+        try wal.append(EntryCodec.encode(entries(2, "new")).payload)
         #expect(wal.segmentCount == 2, "an old segment is closed")
         let all = try wal.read(from: wal.start, maxBytes: Int.max)
         #expect(all.count == 3)
@@ -260,7 +260,7 @@ import Testing
         var appended = 0
         while true {
             do {
-                try wal.append(EntryCodec.encode(entries(4, "e\(appended)")))
+                try wal.append(EntryCodec.encode(entries(4, "e\(appended)")).payload)
                 appended += 1
             } catch {
                 #expect(error.kind == .full)
@@ -270,7 +270,7 @@ import Testing
         #expect(wal.size <= 8192)
         let dropped = wal.dropOldestSegment()
         #expect(!dropped.isEmpty)
-        try wal.append(EntryCodec.encode(entries(4, "fits-again")))
+        try wal.append(EntryCodec.encode(entries(4, "fits-again")).payload)
         let remaining = try wal.read(from: wal.start, maxBytes: Int.max).count
         #expect(remaining == appended - dropped.count + 1, "exactly the dropped records are gone")
     }

@@ -37,4 +37,46 @@ import Testing
         flushed.removeAll()
         #expect(!held.isHolding, "a flushed (or dropped) entry releases its claim")
     }
+
+    /// The earliest held origin is where a source resumes after a crash.
+    @Test func heldEntriesRecordWhereTheyStart() throws {
+        let h = try StageHarness("stage.cri { }")
+        let held = HeldEntries()
+        _ = h.run([("2026-11-25T10:00:00Z stdout P one-", 100, false), ("2026-11-25T10:00:00Z stderr P err-", 140, false)], held: held)
+        #expect(held.earliestOrigin == 100)
+        var out = h.run([("2026-11-25T10:00:01Z stdout F two", 180, false)], held: held)
+        #expect(out.map(\.line) == ["one-two"] && out[0].entry.origin == 100, "a joined line starts where its first part did")
+        out = []
+        _ = out
+        #expect(held.earliestOrigin == 140, "the stderr part is still held")
+    }
+
+    /// Re-read after a restart from a held partial line's start: what was delivered before is marked replayed, the
+    /// held line completed by a new line is not — whatever the stream interleaving.
+    @Test func criEntriesTakeTheReplayFlagOfTheLineThatCompletesThem() throws {
+        let h = try StageHarness("stage.cri { }")
+        let held = HeldEntries()
+        let replay = h.run([
+            ("2026-11-25T10:00:00Z stdout P held-", 0, true),       // held at the crash
+            ("2026-11-25T10:00:00Z stderr F between", 40, true),    // delivered before the crash
+            ("2026-11-25T10:00:00Z stderr P e1-", 80, true),        // delivered before the crash, with its end
+            ("2026-11-25T10:00:00Z stderr F e2", 120, true),
+        ], held: held)
+        #expect(replay.map(\.line) == ["between", "e1-e2"])
+        #expect(replay.allSatisfy { $0.entry.replayed })
+        let fresh = h.run([("2026-11-25T10:00:01Z stdout F end", 160, false), ("2026-11-25T10:00:01Z stdout F next", 200, false)], held: held)
+        #expect(fresh.map(\.line) == ["held-end", "next"])
+        #expect(fresh.allSatisfy { !$0.entry.replayed })
+    }
+
+    @Test func multilineBlocksTakeTheReplayFlagOfTheLineThatEndsThem() throws {
+        let h = try StageHarness("stage.multiline {\n\tfirstline = \"^start\"\n}")
+        let held = HeldEntries()
+        var replay = h.run([("start a", 0, true), ("a1", 10, true), ("start b", 20, true), ("b1", 30, true)], held: held)
+        #expect(replay.map(\.line) == ["start a\na1"] && replay[0].entry.replayed, "ended by a re-read line: delivered before")
+        replay = []
+        #expect(held.earliestOrigin == 20, "block b is held from its first line")
+        let fresh = h.run([("b2", 40, false), ("start c", 50, false)], held: held)
+        #expect(fresh.map(\.line) == ["start b\nb1\nb2"] && !fresh[0].entry.replayed, "held at the crash: new")
+    }
 }

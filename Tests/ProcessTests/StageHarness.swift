@@ -42,6 +42,18 @@ struct StageHarness {
         return pipeline.process(entries, ctx)
     }
 
+    /// Runs lines that carry their source origin and whether the source re-read them after a restart.
+    func run(_ lines: [(line: String, origin: Int64, replayed: Bool)], held: HeldEntries) -> [ProcessEntry] {
+        let entries = lines.map { l in
+            var e = LogEntry(timestamp: 1_000, line: Array(l.line.utf8), labels: LabelSet())
+            e.origin = l.origin
+            e.replayed = l.replayed
+            return ProcessEntry(e)
+        }
+        let ctx = PipelineContext(componentID: self.ctx.componentID, logger: self.ctx.logger, metrics: self.ctx.metrics, held: held)
+        return pipeline.process(entries, ctx)
+    }
+
     func one(_ line: String, labels: [String: String] = [:]) -> ProcessEntry? { run([line], labels: labels).first }
 }
 

@@ -2,7 +2,10 @@ import LogCore
 
 /// The payload of a WAL record: a batch of entries in a compact little-endian binary form.
 ///
-///     u32 count, then per entry: i64 timestamp, labels, u32 line length, line, metadata
+///     u32 count (bit 31 set: source marks follow), [marks], then per entry: i64 timestamp, labels,
+///               u32 line length, line, metadata
+///     marks:    u16 count, (u16 key length, key, u64 device, u64 inode, i64 resume, i64 through, i64 made,
+///               u16 cursor length, cursor)…   — the source positions this record commits (`SourceMark`)
 ///     labels:   u16 count, (u16 name length, name, u32 value length, value)…   — or u16 0xFFFF: "the previous
 ///               entry's labels" (entries of one file share their set; decoding shares one `LabelSet` too)
 ///     metadata: u16 count, (u16 name length, name, u32 value length, value)…
@@ -10,13 +13,19 @@ enum EntryCodec {
     struct Corrupt: Error {}
 
     static let sameLabels = 0xFFFF
+    static let hasMarks: UInt32 = 1 << 31
 
-    static func encode(_ entries: [LogEntry]) -> [UInt8] {
+    /// Encodes the entries that are not `replayed` (those were delivered before a restart) and the marks; returns
+    /// the payload and how many entries it holds.
+    static func encode(_ entries: [LogEntry], marks: [SourceMark] = []) -> (payload: [UInt8], count: Int) {
         var out: [UInt8] = []
         out.reserveCapacity(entries.reduce(8) { $0 + $1.line.count + 24 } + 256)
-        put32(UInt32(entries.count), &out)
+        put32(0, &out)
+        if !marks.isEmpty { putMarks(marks, &out) }
         var previous: LabelSet? = nil
-        for e in entries {
+        var count = 0
+        for e in entries where !e.replayed {
+            count += 1
             put64(UInt64(bitPattern: e.timestamp), &out)
             if previous == e.labels {
                 put16(sameLabels, &out)
@@ -28,7 +37,60 @@ enum EntryCodec {
             out.append(contentsOf: e.line)
             putPairs(e.structuredMetadata, &out)
         }
-        return out
+        let head = UInt32(count) | (marks.isEmpty ? 0 : hasMarks)
+        withUnsafeBytes(of: head.littleEndian) { h in for i in 0..<4 { out[i] = h[i] } }
+        return (out, count)
+    }
+
+    /// Reads the count word and the marks of a payload, leaving `r` at the first entry.
+    static func header(_ r: inout Reader) throws(Corrupt) -> (count: Int, marks: [SourceMark]) {
+        let word = UInt32(try r.u32())
+        guard word & hasMarks != 0 else { return (Int(word), []) }
+        let n = try r.u16()
+        var marks: [SourceMark] = []
+        marks.reserveCapacity(n)
+        for _ in 0..<n {
+            let key = try r.string(try r.u16())
+            let device = try r.u64(), inode = try r.u64()
+            let resume = Int64(bitPattern: try r.u64()), through = Int64(bitPattern: try r.u64())
+            let made = Int64(bitPattern: try r.u64())
+            let cursor = try r.string(try r.u16())
+            marks.append(SourceMark(key: key, device: device, inode: inode, resume: resume, through: through,
+                                    cursor: cursor, made: made))
+        }
+        return (Int(word & ~hasMarks), marks)
+    }
+
+    /// The entry count and marks of a payload, without reading its entries.
+    static func summary(_ payload: [UInt8]) throws(Corrupt) -> (count: Int, marks: [SourceMark]) {
+        var result: (count: Int, marks: [SourceMark]) = (0, [])
+        var failure: Corrupt? = nil
+        payload.withUnsafeBytes { raw in
+            var r = Reader(bytes: raw)
+            do throws(Corrupt) { result = try header(&r) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return result
+    }
+
+    private static func putMarks(_ marks: [SourceMark], _ out: inout [UInt8]) {
+        put16(min(marks.count, sameLabels), &out)
+        for m in marks.prefix(sameLabels) {
+            var key = m.key, cursor = m.cursor
+            key.withUTF8 { k in
+                put16(min(k.count, 0xFFFF), &out)
+                out.append(contentsOf: k.prefix(0xFFFF))
+            }
+            put64(m.device, &out)
+            put64(m.inode, &out)
+            put64(UInt64(bitPattern: m.resume), &out)
+            put64(UInt64(bitPattern: m.through), &out)
+            put64(UInt64(bitPattern: m.made), &out)
+            cursor.withUTF8 { c in
+                put16(min(c.count, 0xFFFF), &out)
+                out.append(contentsOf: c.prefix(0xFFFF))
+            }
+        }
     }
 
     /// Bounds-checked little-endian reads over a record's bytes.

@@ -39,7 +39,7 @@ struct RecordEntries {
 
     private mutating func parse(_ raw: UnsafeRawBufferPointer, record: Int32) throws(EntryCodec.Corrupt) {
         var r = EntryCodec.Reader(bytes: raw)
-        let count = try r.u32()
+        let count = try EntryCodec.header(&r).count
         entries.reserveCapacity(entries.count + min(count, r.remaining / 15))
         var current: Int32 = -1
         for _ in 0..<count {

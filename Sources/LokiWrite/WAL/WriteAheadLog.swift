@@ -18,7 +18,9 @@ import Glibc
 // returned (safe against process death), and fsync runs on an interval (power loss). On open every segment is
 // scanned: a record whose length runs past the end or whose checksum fails ends the segment's valid part — the
 // last segment is truncated there (a torn write), an earlier one is read only up to there — and the skipped bytes
-// are reported. Segments that every cursor has passed are deleted.
+// are reported. Segments that every cursor has passed are deleted. Each new segment starts with the record the
+// owner's `preamble` gives (loki.write: every source's latest mark), so that the newest segment alone says where
+// each source stands even after older segments were deleted.
 
 /// A position in the log: a segment number and a byte offset in it.
 public struct WALPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -83,13 +85,17 @@ public final class WriteAheadLog: Sendable {
     /// reclaimed within about this long even at low volume (Alloy's `max_segment_age`).
     public let maxSegmentAge: Duration
     private let state = Mutex(State())
+    /// The payload written first in every new segment (nil: none).
+    private let preamble: @Sendable () -> [UInt8]?
     /// Open cursor files, by reader name.
     private let cursorFiles = Mutex<[String: Int32]>([:])
     public let recovery: WALRecovery
 
     public init(directory: String, maxSize: Int64 = 1 << 30, segmentSize: Int64 = 64 << 20,
-                maxSegmentAge: Duration = .seconds(3600)) throws(WALError) {
+                maxSegmentAge: Duration = .seconds(3600),
+                preamble: @escaping @Sendable () -> [UInt8]? = { nil }) throws(WALError) {
         self.directory = directory
+        self.preamble = preamble
         self.maxSegmentAge = maxSegmentAge
         self.maxSize = maxSize
         self.segmentSize = min(segmentSize, maxSize)
@@ -224,35 +230,50 @@ public final class WriteAheadLog: Sendable {
                 let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
                 if fd < 0 { throw WALError(kind: .io, message: "\(path): \(String(cString: strerror(errno)))") }
                 s.fd = fd
+                if s.segments[s.segments.count - 1].size == 0, let first = preamble() {
+                    try appendLocked(&s, first)
+                }
             }
-            let i = s.segments.count - 1
-            let at = WALPosition(segment: s.segments[i].number, offset: s.segments[i].size)
-            let fd = s.fd
-            let failure: Int32? = withUnsafeBytes(of: &header) { head in
-                payload.withUnsafeBytes { body in WriteAheadLog.writeAll(fd, head, body) }
-            }
-            if let failure {
-                // Cut off a partial record so the segment stays readable.
-                ftruncate(s.fd, off_t(s.segments[i].size))
-                let message = "\(WriteAheadLog.segmentPath(directory, s.segments[i].number)): \(String(cString: strerror(failure)))"
-                // A full disk is like a full log (wal.on_full applies), and new records go to a new segment, so
-                // that this one can be deleted once delivered and its space used again.
-                let diskFull = failure == ENOSPC || failure == EDQUOT
-                if diskFull { s.rotateNext = true }
-                throw WALError(kind: diskFull ? .full : .io, message: message)
-            }
-            s.segments[i].size += Int64(recordCount)
-            s.segments[i].validEnd = s.segments[i].size
-            s.dirty = true
-            s.recent.append((at, WALPosition(segment: at.segment, offset: s.segments[i].size), payload))
-            s.recentBytes += payload.count
-            while s.recentBytes > recentLimit && s.recentHead < s.recent.count - 1 { WriteAheadLog.forgetOldestRecent(&s) }
-            if s.recentHead > 1024 && s.recentHead * 2 > s.recent.count {
-                s.recent.removeFirst(s.recentHead)
-                s.recentHead = 0
-            }
-            return at
+            return try appendLocked(&s, payload, header: &header)
         }
+    }
+
+    @discardableResult
+    private func appendLocked(_ s: inout State, _ payload: [UInt8]) throws(WALError) -> WALPosition {
+        var header: (UInt32, UInt32) = (UInt32(payload.count).littleEndian, crc32Of(payload, 0, payload.count).littleEndian)
+        return try appendLocked(&s, payload, header: &header)
+    }
+
+    /// Writes one record to the open segment (the caller holds the lock and opened it).
+    private func appendLocked(_ s: inout State, _ payload: [UInt8], header: inout (UInt32, UInt32)) throws(WALError) -> WALPosition {
+        let recordCount = payload.count + 8
+        let i = s.segments.count - 1
+        let at = WALPosition(segment: s.segments[i].number, offset: s.segments[i].size)
+        let fd = s.fd
+        let failure: Int32? = withUnsafeBytes(of: &header) { head in
+            payload.withUnsafeBytes { body in WriteAheadLog.writeAll(fd, head, body) }
+        }
+        if let failure {
+            // Cut off a partial record so the segment stays readable.
+            ftruncate(s.fd, off_t(s.segments[i].size))
+            let message = "\(WriteAheadLog.segmentPath(directory, s.segments[i].number)): \(String(cString: strerror(failure)))"
+            // A full disk is like a full log (wal.on_full applies), and new records go to a new segment, so
+            // that this one can be deleted once delivered and its space used again.
+            let diskFull = failure == ENOSPC || failure == EDQUOT
+            if diskFull { s.rotateNext = true }
+            throw WALError(kind: diskFull ? .full : .io, message: message)
+        }
+        s.segments[i].size += Int64(recordCount)
+        s.segments[i].validEnd = s.segments[i].size
+        s.dirty = true
+        s.recent.append((at, WALPosition(segment: at.segment, offset: s.segments[i].size), payload))
+        s.recentBytes += payload.count
+        while s.recentBytes > recentLimit && s.recentHead < s.recent.count - 1 { WriteAheadLog.forgetOldestRecent(&s) }
+        if s.recentHead > 1024 && s.recentHead * 2 > s.recent.count {
+            s.recent.removeFirst(s.recentHead)
+            s.recentHead = 0
+        }
+        return at
     }
 
     /// Writes `head` then `body` with `writev`, going on after short writes; the `errno` of a failure, or nil.
@@ -426,23 +447,35 @@ public final class WriteAheadLog: Sendable {
 
     /// The saved delivery position of reader `name`, or the start of the log (also when the record is damaged:
     /// then everything is delivered again rather than anything skipped).
-    public func cursor(_ name: String) -> WALPosition {
-        guard let bytes = try? FileIO.readIfExists(cursorPath(name)) else { return start }
+    public func cursor(_ name: String) -> WALPosition { cursorRecord(name).delivered }
+
+    /// The saved delivery position of reader `name` and, when it was sending when it stopped, the end of the
+    /// records it was sending (they may have been received: sending them again is a replay).
+    public func cursorRecord(_ name: String) -> (delivered: WALPosition, inFlightEnd: WALPosition?) {
+        guard let bytes = try? FileIO.readIfExists(cursorPath(name)) else { return (start, nil) }
         let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
-        guard parts.count == 2 || parts.count == 3, let seg = UInt32(parts[0]), let off = Int64(parts[1]) else { return start }
-        if parts.count == 3 {
-            let text = Array("\(seg) \(off)".utf8)
-            guard UInt32(parts[2], radix: 16) == crc32Of(text, 0, text.count) else { return start }
+        let numbers = parts.count == 3 || parts.count == 5 ? parts.dropLast() : parts[...]
+        guard numbers.count == 2 || numbers.count == 4, let seg = UInt32(numbers[numbers.startIndex]),
+              let off = Int64(numbers[numbers.startIndex + 1]) else { return (start, nil) }
+        if numbers.count < parts.count {
+            let text = Array(numbers.joined(separator: " ").utf8)
+            guard UInt32(parts.last!, radix: 16) == crc32Of(text, 0, text.count) else { return (start, nil) }
         }
-        return max(WALPosition(segment: seg, offset: off), start)
+        let delivered = max(WALPosition(segment: seg, offset: off), start)
+        guard numbers.count == 4, let iseg = UInt32(numbers[numbers.startIndex + 2]),
+              let ioff = Int64(numbers[numbers.startIndex + 3]) else { return (delivered, nil) }
+        let inFlight = WALPosition(segment: iseg, offset: ioff)
+        return (delivered, inFlight > delivered ? inFlight : nil)
     }
 
-    /// Saves reader `name`'s delivery position: a fixed-size record (`segment offset crc32`) rewritten in place
-    /// with one `pwrite` — no temporary file and rename per delivered batch.
-    public func saveCursor(_ name: String, _ p: WALPosition) throws(WALError) {
-        let text = Array("\(p.segment) \(p.offset)".utf8)
+    /// Saves reader `name`'s delivery position, and the end of what it is about to send (nil once delivered): a
+    /// fixed-size record (`segment offset [segment offset] crc32`) rewritten in place with one `pwrite` — no
+    /// temporary file and rename per delivered batch.
+    public func saveCursor(_ name: String, _ p: WALPosition, inFlightEnd: WALPosition? = nil) throws(WALError) {
+        var text = Array("\(p.segment) \(p.offset)".utf8)
+        if let e = inFlightEnd { text += Array(" \(e.segment) \(e.offset)".utf8) }
         var record = text + Array(" \(String(crc32Of(text, 0, text.count), radix: 16))".utf8)
-        record += [UInt8](repeating: 32, count: max(0, 47 - record.count)) + [10]
+        record += [UInt8](repeating: 32, count: max(0, 79 - record.count)) + [10]
         let path = cursorPath(name)
         try cursorFiles.withLock { (files: inout [String: Int32]) throws(WALError) in
             var fd = files[name] ?? -1

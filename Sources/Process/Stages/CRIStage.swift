@@ -108,6 +108,7 @@ final class CRIStage: Stage {
                     // place (amortised linear), not copied with everything before it.
                     held.entry.line.append(contentsOf: e.entry.line)
                     swap(&e.entry.line, &held.entry.line)
+                    e.entry.origin = held.entry.origin
                     e.hold = held.hold
                     e.holdPosition(ctx)
                     truncateIfNeeded(&e, ctx)
@@ -115,7 +116,13 @@ final class CRIStage: Stage {
                 } else {
                     if pending.count >= maxPartialLines {
                         ctx.metrics.criPartialLinesFlushed.increment(by: pending.count)
-                        for k in pendingOrder { if let p = pending[k] { out.append(p) } }
+                        for k in pendingOrder {
+                            // Emitted because of this line: a replayed line's evictions were delivered before.
+                            if var p = pending[k] {
+                                p.entry.replayed = e.entry.replayed
+                                out.append(p)
+                            }
+                        }
                         pending = [:]
                         pendingOrder = []
                     }
@@ -131,6 +138,7 @@ final class CRIStage: Stage {
                 var joined = held.entry.line
                 joined.append(contentsOf: e.entry.line)
                 e.entry.line = joined
+                e.entry.origin = held.entry.origin
                 e.hold = held.hold
             }
             truncateIfNeeded(&e, ctx)

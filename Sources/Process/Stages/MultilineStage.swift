@@ -29,7 +29,9 @@ final class MultilineStage: Stage {
         if maxWait <= 0 { a.error("max_wait_time must be greater than 0", attribute: "max_wait_time") }
     }
 
-    private func emit(_ key: LabelSet, into out: inout [ProcessEntry]) {
+    /// Emits the block of `key`; `trigger` is the line whose arrival ends it (nil: a timed flush), whose
+    /// `replayed` flag the block takes (a block ended by a re-read line was delivered before the restart).
+    private func emit(_ key: LabelSet, trigger: ProcessEntry?, into out: inout [ProcessEntry]) {
         guard let b = blocks[key] else { return }
         var e = b.start
         var joined: [UInt8] = []
@@ -40,6 +42,7 @@ final class MultilineStage: Stage {
             joined += line
         }
         e.entry.line = joined
+        e.entry.replayed = trigger?.entry.replayed ?? false
         e.hold = b.hold
         out.append(e)
         blocks[key]!.lines = []
@@ -56,7 +59,7 @@ final class MultilineStage: Stage {
         for e in input {
             let key = e.entry.labels
             if var b = blocks[key], now - b.lastSeen > maxWait {
-                if !b.lines.isEmpty { emit(key, into: &out) }
+                if !b.lines.isEmpty { emit(key, trigger: e, into: &out) }
                 blocks[key] = nil
                 order.removeAll { $0 == key }
                 _ = b
@@ -64,18 +67,23 @@ final class MultilineStage: Stage {
             }
             let isFirst = e.entry.line.withUnsafeBytes { firstline.matches($0) }
             if isFirst {
-                if blocks[key] != nil, !(blocks[key]!.lines.isEmpty) { emit(key, into: &out) }
+                if blocks[key] != nil, !(blocks[key]!.lines.isEmpty) { emit(key, trigger: e, into: &out) }
                 if blocks[key] == nil { order.append(key) }
-                blocks[key] = Block(start: e, lines: [e.entry.line], lastSeen: now, hold: ctx.held.map(HoldToken.init))
+                blocks[key] = Block(start: e, lines: [e.entry.line], lastSeen: now,
+                                    hold: ctx.held.map { HoldToken($0, origin: e.entry.origin) })
             } else if blocks[key] != nil {
-                if blocks[key]!.hold == nil { blocks[key]!.hold = ctx.held.map(HoldToken.init) }
+                if blocks[key]!.hold == nil {
+                    // A block continued after max_lines keeps its first line's origin: re-read from there, it is cut the same way.
+                    let origin = blocks[key]!.start.entry.origin
+                    blocks[key]!.hold = ctx.held.map { HoldToken($0, origin: origin) }
+                }
                 blocks[key]!.lines.append(e.entry.line)
                 blocks[key]!.lastSeen = now
             } else {
                 out.append(e)
                 continue
             }
-            if blocks[key]!.lines.count >= maxLines { emit(key, into: &out) }
+            if blocks[key]!.lines.count >= maxLines { emit(key, trigger: e, into: &out) }
         }
     }
 
@@ -83,7 +91,7 @@ final class MultilineStage: Stage {
         for key in order {
             guard let b = blocks[key] else { continue }
             if force || nowNanoseconds - b.lastSeen > maxWait {
-                if !b.lines.isEmpty { emit(key, into: &out) }
+                if !b.lines.isEmpty { emit(key, trigger: nil, into: &out) }
                 blocks[key] = nil
             }
         }
