@@ -67,8 +67,18 @@ var agent = try startAgent()
 /// The request count at each kill: the last request before a kill is the only one that may be received again.
 var killPoints: [Int] = []
 var lastKill = start
+/// The largest peak RSS of any of the agents, from /proc: a restarted agent's `ru_maxrss` also counts this
+/// process's memory, which it shared between fork and exec.
+var peakKiB = 0
+func vmHWM(_ pid: Int32) -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+    return kib
+}
 while loki.stats.accepted < expected && Date().timeIntervalSince(start) < 600 {
     Thread.sleep(forTimeInterval: 0.02)
+    if killEvery != nil { peakKiB = max(peakKiB, vmHWM(agent.processIdentifier)) }
     if let killEvery, Date().timeIntervalSince(lastKill) >= killEvery {
         kill(agent.processIdentifier, SIGKILL)
         agent.waitUntilExit()
@@ -92,7 +102,8 @@ print("agent CPU (u+s):    \(String(format: "%.2f", cpu)) s")
 print("entries/s (wall):   \(Int(Double(s.accepted) / wall))")
 print("entries/CPU-s:      \(Int(Double(s.accepted) / cpu))")
 print("MB/s (file bytes):  \(String(format: "%.1f", Double(lineBytes) / 1e6 / wall))")
-print("agent peak RSS:     \(String(format: "%.1f", Double(usage.ru_maxrss) / 1024)) MiB")
+let peakMiB = killEvery == nil ? Double(usage.ru_maxrss) / 1024 : Double(peakKiB) / 1024
+print("agent peak RSS:     \(String(format: "%.1f", peakMiB)) MiB\(killEvery == nil ? "" : " (largest of the agents)")")
 print("compression:        \(String(format: "%.2f", Double(s.uncompressedBytes) / Double(max(1, s.compressedBytes))))x (\(s.uncompressedBytes / 1_000_000) MB JSON → \(s.compressedBytes / 1_000_000) MB gzip)")
 var unexplained = 0
 if killEvery != nil {

@@ -13,11 +13,14 @@ import Syntax
 final class Sink: LogsReceiver {
     let received = Mutex<[LogEntry]>([])
     let batches = Atomic<Int>(0)
+    /// The marks a durable receiver would have committed, batch by batch.
+    let marks = Mutex<[SourceMark]>([])
     let delay: Duration
     init(delay: Duration = .zero) { self.delay = delay }
     func receive(_ batch: EntryBatch) async {
         if delay > .zero { try? await Task.sleep(for: delay) }
         received.withLock { $0 += batch.entries }
+        if let m = batch.progress?.mark() { marks.withLock { $0.append(m) } }
         batches.add(1, ordering: .relaxed)
     }
     var entries: [LogEntry] { received.withLock { $0 } }
@@ -95,9 +98,10 @@ enum JournalHarness {
         }
     }
 
-    static func start(_ body: String, relabel: String = "", sink: Sink, data: URL) async throws -> Running {
+    static func start(_ body: String, relabel: String = "", sink: Sink, data: URL,
+                      shared: SharedObjects = SharedObjects()) async throws -> Running {
         let args = try arguments(body, relabel: relabel, sink: sink)
-        let options = ComponentOptions(id: "loki.source.journal.j", dataPath: data.path) { _ in }
+        let options = ComponentOptions(id: "loki.source.journal.j", dataPath: data.path, shared: shared) { _ in }
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         return Running(try await LokiSourceJournalComponent(options: options, arguments: args))
     }

@@ -1,6 +1,7 @@
 import Foundation
 import JournalFixtures
 import LogCore
+import Runtime
 import Synchronization
 import Testing
 @testable import JournalSource
@@ -161,6 +162,43 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
         await r2.stop()
         #expect(sink1.lines + sink2.lines == (0..<300).map { "first-\($0)" } + (0..<200).map { "second-\($0)" })
+    }
+
+    /// After a crash the positions file may be behind the cursor a durable receiver committed with the last batch:
+    /// reading resumes after the committed one, so nothing is appended twice.
+    @Test func resumesAfterTheCursorCommittedWithTheLastBatch() async throws {
+        let dir = temporaryDirectory()
+        let base = now - 120_000_000
+        let first = (0..<300).map { JournalFixtureEntry([("MESSAGE", "first-\($0)"), ("_SYSTEMD_UNIT", "a.service")], realtime: base + UInt64($0), monotonic: UInt64($0) + 1) }
+        try JournalFixtures.write(first, to: dir.appendingPathComponent("a.journal").path)
+        let data = dir.appendingPathComponent("data")
+        let sink1 = Sink()
+        let r1 = try await JournalHarness.start("\tpath = \"\(dir.path)\"", sink: sink1, data: data)
+        #expect(await sink1.wait { $0.count == 300 })
+        await r1.stop()
+        let mark = try #require(sink1.marks.withLock { $0.last })
+        #expect(mark.key == "loki.source.journal.j" && mark.cursor.contains("s="))
+        // The crash came before the positions file was written.
+        try FileManager.default.removeItem(at: data)
+        let second = (0..<200).map { JournalFixtureEntry([("MESSAGE", "second-\($0)"), ("_SYSTEMD_UNIT", "a.service")], realtime: base + 1_000 + UInt64($0), monotonic: 1_000 + UInt64($0)) }
+        try JournalFixtures.write(second, to: dir.appendingPathComponent("b.journal").path)
+        let shared = SharedObjects()
+        shared.object { SourceLedger() }.publish(receiver: "loki.write.w", [mark.key: mark])
+        let sink2 = Sink()
+        let r2 = try await JournalHarness.start("\tpath = \"\(dir.path)\"\n\tmax_age = \"0s\"", sink: sink2, data: data, shared: shared)
+        #expect(await sink2.wait { $0.count >= 200 })
+        try await Task.sleep(for: .milliseconds(300))
+        await r2.stop()
+        #expect(sink2.lines == (0..<200).map { "second-\($0)" }, "nothing before the committed cursor is read again")
+    }
+
+    @Test func cursorsAreOrderedBySequenceNumberThenTime() {
+        let a = "s=739ad463348b4ceca5a9e69c95a3c93f;i=4a9;b=6c7c6013a8674d3daf9aa44a81d0b6d9;m=1;t=5f1a0;x=1"
+        let b = "s=739ad463348b4ceca5a9e69c95a3c93f;i=4b0;b=6c7c6013a8674d3daf9aa44a81d0b6d9;m=1;t=5f190;x=2"
+        let other = "s=0000d463348b4ceca5a9e69c95a3c93f;i=1;b=6c7c6013a8674d3daf9aa44a81d0b6d9;m=1;t=5f1a1;x=3"
+        #expect(JournalCursorOrder.isBefore(a, b) && !JournalCursorOrder.isBefore(b, a), "one sequence: by sequence number")
+        #expect(JournalCursorOrder.isBefore(a, other) && JournalCursorOrder.isBefore(b, other), "different sequences: by time")
+        #expect(!JournalCursorOrder.isBefore("garbage", a) && !JournalCursorOrder.isBefore(a, "garbage"))
     }
 
     @Test func aCursorOlderThanMaxAgeStartsAtMaxAge() async throws {
