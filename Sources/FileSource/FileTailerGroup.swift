@@ -29,6 +29,9 @@ public final class FileTailerGroup: Sendable {
         /// Tailers of vanished targets that may still be finishing; a new tailer of the same target waits for it.
         var stopping: [Target: Task<Void, Never>] = [:]
         var stopped = false
+        /// Files that had a tailer in this run: only the first one resumes from the marks recovered at start (later
+        /// ones find newer positions in the positions table).
+        var started: Set<PositionKey> = []
     }
 
     public let componentID: String
@@ -90,19 +93,22 @@ public final class FileTailerGroup: Sendable {
                 s.stopping[t] = r.task
             }
             for t in want where s.running[t] == nil {
-                s.running[t] = Running(task: makeTask(t, s.config, s.forward, after: s.stopping.removeValue(forKey: t)))
+                let first = s.started.insert(PositionKey(path: t.path, labels: t.labels.description)).inserted
+                s.running[t] = Running(task: makeTask(t, s.config, s.forward, after: s.stopping.removeValue(forKey: t),
+                                                      firstInThisRun: first))
             }
             if s.stopping.count > 1024 { s.stopping = [:] }
             filesActive.record(s.running.count)
         }
     }
 
-    private func makeTask(_ t: Target, _ config: TailerConfig, _ forward: Fanout, after previous: Task<Void, Never>?) -> Task<Void, Never> {
+    private func makeTask(_ t: Target, _ config: TailerConfig, _ forward: Fanout, after previous: Task<Void, Never>?,
+                          firstInThisRun: Bool) -> Task<Void, Never> {
         var entryLabels = t.labels
         entryLabels["filename"] = t.path
         let key = PositionKey(path: t.path, labels: t.labels.description)
         let ctx = TailerContext(componentID: componentID, config: config, positions: positions, forward: forward,
-                                watcher: watcher, readPermits: permits, logger: logger, ledger: ledger)
+                                watcher: watcher, readPermits: permits, logger: logger, ledger: firstInThisRun ? ledger : nil)
         let labels = entryLabels
         let path = t.path
         if let z = config.decompression {

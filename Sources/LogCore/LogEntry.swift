@@ -5,14 +5,26 @@ public struct LogEntry: Sendable {
     public var line: [UInt8]
     public var labels: LabelSet
     public var structuredMetadata: [Label]
+    /// `origin + 1` in the low 63 bits (0: unknown) and `replayed` in the top bit: one word, so that an entry stays
+    /// 40 bytes.
+    private var provenance: UInt64 = 0
+
     /// Where the entry's (first) line starts in its source, for a source that can read it again after a restart
     /// (a file offset); -1 when the source does not say.
-    public var origin: Int64 = -1
+    public var origin: Int64 {
+        get { Int64(bitPattern: provenance & ~LogEntry.replayedBit) - 1 }
+        set { provenance = (provenance & LogEntry.replayedBit) | (UInt64(bitPattern: max(-1, newValue) + 1) & ~LogEntry.replayedBit) }
+    }
+
     /// Set on an entry that a source read again after a restart only so that a stage rebuilds an entry it held
-    /// at the crash: it was delivered before, and a durable receiver drops it (counted). Stages pass the flag on
-    /// from the input they were processing when they emitted an entry, so a held entry completed by a new line
-    /// is new.
-    public var replayed = false
+    /// at the crash: it was delivered before, and a durable receiver skips it. Stages pass the flag on from the
+    /// input they were processing when they emitted an entry, so a held entry completed by a new line is new.
+    public var replayed: Bool {
+        get { provenance & LogEntry.replayedBit != 0 }
+        set { provenance = newValue ? provenance | LogEntry.replayedBit : provenance & ~LogEntry.replayedBit }
+    }
+
+    private static let replayedBit: UInt64 = 1 << 63
 
     public init(timestamp: Int64, line: [UInt8], labels: LabelSet, structuredMetadata: [Label] = []) {
         self.timestamp = timestamp

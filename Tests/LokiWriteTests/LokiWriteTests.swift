@@ -190,6 +190,32 @@ import Testing
         #expect(try wal.read(from: wal.start, maxBytes: Int.max).count == 17)
     }
 
+    /// Opening reads segments in 1 MiB pieces: records longer than a piece check out, and a damaged region longer
+    /// than the search window is skipped to the next record.
+    @Test func largeRecordsAndLongDamageAcrossScanWindows() throws {
+        let dir = tempDir()
+        let big = String(repeating: "b", count: 3 << 20)
+        do {
+            let wal = try WriteAheadLog(directory: dir, maxSize: 64 << 20, segmentSize: 64 << 20)
+            try wal.append(EntryCodec.encode(entries(1, "first-" + big)).payload)
+            try wal.append(EntryCodec.encode(entries(1, "second-" + big)).payload)
+            try wal.append(EntryCodec.encode(entries(1, "third")).payload)
+        }
+        let seg = WriteAheadLog.segmentPath(dir, 1)
+        var bytes = try FileIO.read(seg)
+        #expect(try WriteAheadLog(directory: dir).recovery.records == 3, "3 MiB records check out piece by piece")
+        // Zero the second record entirely (more than two search windows), header included.
+        let second = 8 + Int(le32(bytes, 0))
+        let third = second + 8 + Int(le32(bytes, second))
+        for k in second..<third { bytes[k] = 0 }
+        try FileIO.writeAtomically(seg, bytes, durable: false)
+        let wal = try WriteAheadLog(directory: dir)
+        #expect(wal.recovery.corruptRecords == 1 && wal.recovery.records == 2)
+        #expect(wal.recovery.truncatedBytes == Int64(third - second))
+        let read = try wal.read(from: wal.start, maxBytes: Int.max)
+        #expect(read.map(\.start.offset) == [0, Int64(third)])
+    }
+
     /// Damage done after the log was opened is skipped by readers too, and counted.
     @Test func corruptionFoundWhileReadingIsSkippedAndCounted() throws {
         let dir = tempDir()

@@ -111,30 +111,38 @@ public final class WriteAheadLog: Sendable {
         }
         for n in numbers {
             let path = WriteAheadLog.segmentPath(directory, n)
-            let bytes: [UInt8]
-            do { bytes = try FileIO.read(path) } catch { throw WALError(kind: .io, message: error.description) }
-            if bytes.isEmpty && n != numbers.last { rec.missingSegments.append(n) }
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            var st = stat()
+            guard fd >= 0, fstat(fd, &st) == 0 else {
+                let message = "\(path): \(String(cString: strerror(errno)))"
+                if fd >= 0 { close(fd) }
+                throw WALError(kind: .io, message: message)
+            }
+            defer { close(fd) }
+            let size = Int(st.st_size)
+            if size == 0 && n != numbers.last { rec.missingSegments.append(n) }
+            var scanner = SegmentScanner(fd: fd, end: size)
             var off = 0
             var validEnd = 0
             var gaps: [Range<Int64>] = []
-            while off < bytes.count {
-                if let len = WriteAheadLog.validRecordLength(bytes, at: off) {
+            while off < size {
+                if let len = scanner.recordLength(at: off) {
                     rec.records += 1
                     off += 8 + len
                     validEnd = off
                     continue
                 }
                 // A corrupt or torn region: resynchronise at the next offset where a whole record checks out.
-                let next = WriteAheadLog.nextValidRecord(bytes, after: off) ?? bytes.count
+                let next = scanner.nextRecord(after: off) ?? size
                 gaps.append(Int64(off)..<Int64(next))
                 rec.corruptRecords += 1
                 rec.truncatedBytes += Int64(next - off)
                 off = next
             }
-            var seg = Segment(number: n, size: Int64(bytes.count), validEnd: Int64(validEnd))
+            var seg = Segment(number: n, size: Int64(size), validEnd: Int64(validEnd))
             // Garbage after the last record of the segment being written (a torn append) is cut off, so that
             // new records follow the last good one.
-            if n == numbers.last && validEnd < bytes.count {
+            if n == numbers.last && validEnd < size {
                 truncate(path, off_t(validEnd))
                 seg.size = Int64(validEnd)
             }
@@ -144,25 +152,6 @@ public final class WriteAheadLog: Sendable {
         rec.segments = segs.count
         recovery = rec
         state.withLock { $0.segments = segs }
-    }
-
-    /// The payload length of the record at `off` when it is whole, non-empty and its CRC matches; else nil.
-    /// (No writer appends an empty payload: a zero-length "record" is zeroed space, not data.)
-    static func validRecordLength(_ b: [UInt8], at off: Int) -> Int? {
-        guard off + 8 <= b.count else { return nil }
-        let len = Int(le32(b, off))
-        guard len > 0, len <= b.count - off - 8, crc32Of(b, off + 8, len) == le32(b, off + 4) else { return nil }
-        return len
-    }
-
-    /// The first offset after `off` where a valid record starts, or nil.
-    static func nextValidRecord(_ b: [UInt8], after off: Int) -> Int? {
-        var p = off + 1
-        while p + 8 <= b.count {
-            if validRecordLength(b, at: p) != nil { return p }
-            p += 1
-        }
-        return nil
     }
 
     static func segmentPath(_ dir: String, _ n: UInt32) -> String {
@@ -354,15 +343,9 @@ public final class WriteAheadLog: Sendable {
     /// After a bad record at `offset`, the offset of the next valid one in the segment (recorded as a gap, logged
     /// by the caller's metrics through `lateCorruption`), or nil when none follows.
     private func resynchronise(_ fd: Int32, _ seg: Segment, from offset: Int64) -> Int64? {
-        let count = Int(seg.validEnd - offset)
-        guard count > 8 else { return nil }
-        var n = 0
-        let rest = [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
-            n = pread(fd, buf.baseAddress, count, off_t(offset))
-            initialized = max(0, n)
-        }
-        guard n == count, let next = WriteAheadLog.nextValidRecord(rest, after: 0) else { return nil }
-        let gap = offset..<(offset + Int64(next))
+        var scanner = SegmentScanner(fd: fd, end: Int(seg.validEnd))
+        guard let next = scanner.nextRecord(after: Int(offset)) else { return nil }
+        let gap = offset..<Int64(next)
         state.withLock { s in
             if let i = s.segments.firstIndex(where: { $0.number == seg.number }), !s.segments[i].gaps.contains(gap) {
                 s.segments[i].gaps.append(gap)
