@@ -12,13 +12,18 @@ import Testing
         return (UInt64(st.st_dev), UInt64(st.st_ino))
     }
 
-    @Test func batchesCarryTheMarkADurableReceiverCommits() async throws {
+    /// Reads `a-0…19` from `m.log` and stops; returns the harness and the last batch's mark.
+    func readTwentyLines() async throws -> (TailHarness, SourceMark) {
         let h = try TailHarness()
         h.append("m.log", TailHarness.text(TailHarness.numbered("a", 0..<20)))
         h.tail(["m.log"])
         #expect(await h.collector.wait { $0.count == 20 })
         await h.stop()
-        let mark = try #require(h.collector.marks.withLock { $0.last })
+        return (h, try #require(h.collector.marks.withLock { $0.last }))
+    }
+
+    @Test func batchesCarryTheMarkADurableReceiverCommits() async throws {
+        let (h, mark) = try await readTwentyLines()
         let size = Int64(try FileManager.default.attributesOfItem(atPath: h.path("m.log"))[.size] as! Int)
         let (dev, ino) = identity(h.path("m.log"))
         #expect(mark.through == size && mark.resume == size, "nothing held: resume where delivery ends")
@@ -27,12 +32,7 @@ import Testing
     }
 
     @Test func resumesFromTheCommittedMarkWhenThePositionsFileIsBehind() async throws {
-        let h = try TailHarness()
-        h.append("m.log", TailHarness.text(TailHarness.numbered("a", 0..<20)))
-        h.tail(["m.log"])
-        #expect(await h.collector.wait { $0.count == 20 })
-        await h.stop()
-        let mark = try #require(h.collector.marks.withLock { $0.last })
+        let (h, mark) = try await readTwentyLines()
         // A crash before the positions file caught up: it still says the file was not read.
         try FileManager.default.removeItem(atPath: h.positionsPath)
         let ledger = SourceLedger()

@@ -143,19 +143,29 @@ import Testing
                                            "_transport": "journal", "_boot_id": JournalFixtures.bootID])
     }
 
-    @Test func cleanRestartResumesAfterTheCursor() async throws {
-        let dir = temporaryDirectory()
+    /// Writes `first-0…299` to a journal in `dir`, reads them all with a source whose data is `<dir>/data`, stops it.
+    func readFirstFile(_ dir: URL) async throws -> (base: UInt64, data: URL, sink: Sink) {
         let base = now - 120_000_000
         let first = (0..<300).map { JournalFixtureEntry([("MESSAGE", "first-\($0)"), ("_SYSTEMD_UNIT", "a.service")], realtime: base + UInt64($0), monotonic: UInt64($0) + 1) }
         try JournalFixtures.write(first, to: dir.appendingPathComponent("a.journal").path)
         let data = dir.appendingPathComponent("data")
-        let sink1 = Sink()
-        let r1 = try await JournalHarness.start("\tpath = \"\(dir.path)\"", sink: sink1, data: data)
-        #expect(await sink1.wait { $0.count == 300 })
-        await r1.stop()
-        // Written while the source is stopped: a second file, later entries.
+        let sink = Sink()
+        let running = try await JournalHarness.start("\tpath = \"\(dir.path)\"", sink: sink, data: data)
+        #expect(await sink.wait { $0.count == 300 })
+        await running.stop()
+        return (base, data, sink)
+    }
+
+    /// Written while the source is stopped: a second file, later entries (`second-0…199`).
+    func writeSecondFile(_ dir: URL, base: UInt64) throws {
         let second = (0..<200).map { JournalFixtureEntry([("MESSAGE", "second-\($0)"), ("_SYSTEMD_UNIT", "a.service")], realtime: base + 1_000 + UInt64($0), monotonic: 1_000 + UInt64($0)) }
         try JournalFixtures.write(second, to: dir.appendingPathComponent("b.journal").path)
+    }
+
+    @Test func cleanRestartResumesAfterTheCursor() async throws {
+        let dir = temporaryDirectory()
+        let (base, data, sink1) = try await readFirstFile(dir)
+        try writeSecondFile(dir, base: base)
         let sink2 = Sink()
         let r2 = try await JournalHarness.start("\tpath = \"\(dir.path)\"", sink: sink2, data: data)
         #expect(await sink2.wait { $0.count >= 200 })
@@ -168,20 +178,12 @@ import Testing
     /// reading resumes after the committed one, so nothing is appended twice.
     @Test func resumesAfterTheCursorCommittedWithTheLastBatch() async throws {
         let dir = temporaryDirectory()
-        let base = now - 120_000_000
-        let first = (0..<300).map { JournalFixtureEntry([("MESSAGE", "first-\($0)"), ("_SYSTEMD_UNIT", "a.service")], realtime: base + UInt64($0), monotonic: UInt64($0) + 1) }
-        try JournalFixtures.write(first, to: dir.appendingPathComponent("a.journal").path)
-        let data = dir.appendingPathComponent("data")
-        let sink1 = Sink()
-        let r1 = try await JournalHarness.start("\tpath = \"\(dir.path)\"", sink: sink1, data: data)
-        #expect(await sink1.wait { $0.count == 300 })
-        await r1.stop()
+        let (base, data, sink1) = try await readFirstFile(dir)
         let mark = try #require(sink1.marks.withLock { $0.last })
         #expect(mark.key == "loki.source.journal.j" && mark.cursor.contains("s="))
         // The crash came before the positions file was written.
         try FileManager.default.removeItem(at: data)
-        let second = (0..<200).map { JournalFixtureEntry([("MESSAGE", "second-\($0)"), ("_SYSTEMD_UNIT", "a.service")], realtime: base + 1_000 + UInt64($0), monotonic: 1_000 + UInt64($0)) }
-        try JournalFixtures.write(second, to: dir.appendingPathComponent("b.journal").path)
+        try writeSecondFile(dir, base: base)
         let shared = SharedObjects()
         shared.object { SourceLedger() }.publish(receiver: "loki.write.w", [mark.key: mark])
         let sink2 = Sink()

@@ -32,7 +32,7 @@ import Testing
         let w = try LokiWriter(componentID: "loki.write.t", directory: writer.dir(), config: writer.config(loki.pushURL), logger: Logger(label: "t"))
         let run = Task { await w.run() }
         await w.receive(writer.batch("after-429", 20))
-        #expect(await writer.waitFor(.seconds(10)) { loki.entries.count == 20 }, "got \(loki.entries.count)")
+        #expect(await waitUntil(.seconds(10)) { loki.entries.count == 20 }, "got \(loki.entries.count)")
         #expect(loki.stats.requests == 3)
         run.cancel()
         await run.value
@@ -49,7 +49,7 @@ import Testing
         }, logger: Logger(label: "t"))
         let run = Task { await w.run() }
         await w.receive(writer.batch("held", 5))
-        #expect(await writer.waitFor(.seconds(10)) { loki.stats.requests >= 1 })
+        #expect(await waitUntil(.seconds(10)) { loki.stats.requests >= 1 })
         try await Task.sleep(for: .milliseconds(300))   // the sender is now in its hour-long pause
         let stopping = ContinuousClock.now
         run.cancel()
@@ -73,9 +73,9 @@ import Testing
         let w = try LokiWriter(componentID: "loki.write.t", directory: writer.dir(), config: writer.config(loki.pushURL), logger: Logger(label: "t"))
         let run = Task { await w.run() }
         await w.receive(writer.batch("refused", 3))
-        #expect(await writer.waitFor(.seconds(10)) { loki.stats.requests == 1 })
+        #expect(await waitUntil(.seconds(10)) { loki.stats.requests == 1 })
         await w.receive(writer.batch("accepted", 3))
-        #expect(await writer.waitFor(.seconds(10)) { loki.entries.count == 3 })
+        #expect(await waitUntil(.seconds(10)) { loki.entries.count == 3 })
         #expect(loki.entries.allSatisfy { $0.line.hasPrefix("accepted") })
         #expect(loki.stats.requests == 2)
         run.cancel()

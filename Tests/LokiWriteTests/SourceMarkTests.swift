@@ -32,15 +32,6 @@ import Testing
         return EntryBatch(entries, progress: progress)
     }
 
-    func waitFor(_ timeout: Duration = .seconds(20), _ cond: () -> Bool) async -> Bool {
-        let end = ContinuousClock.now + timeout
-        while ContinuousClock.now < end {
-            if cond() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return cond()
-    }
-
     @Test func marksAreCommittedWithTheEntriesAndRecoveredAfterOldSegmentsAreGone() async throws {
         let loki = FakeLoki()
         try loki.start()
@@ -55,7 +46,7 @@ import Testing
             for i in 0..<40 { await w.receive(batch("busy", "b", i * 10..<(i + 1) * 10, through: Int64(i + 1) * 1000)) }
             // Re-read lines, delivered before a restart: their position is committed, the entries are not appended.
             await w.receive(batch("busy", "b", 400..<405, through: 41_000, replayed: [400, 401, 402, 403, 404]))
-            #expect(await waitFor { loki.entries.count == 410 })
+            #expect(await waitUntil { loki.entries.count == 410 })
             try await Task.sleep(for: .milliseconds(200))
             #expect(!FileManager.default.fileExists(atPath: d + "/00000001.seg"), "the first segment was delivered and deleted")
             run.cancel()
@@ -85,7 +76,7 @@ import Testing
         #expect(wal.cursorRecord("test").inFlightEnd == afterSecond)
         let w = try LokiWriter(componentID: "loki.write.t", directory: d, config: config(loki.pushURL), logger: Logger(label: "t"))
         let run = Task { await w.run() }
-        #expect(await waitFor { loki.entries.count == 10 })
+        #expect(await waitUntil { loki.entries.count == 10 })
         try await Task.sleep(for: .milliseconds(200))
         run.cancel()
         await run.value

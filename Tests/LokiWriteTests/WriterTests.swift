@@ -30,15 +30,6 @@ import Testing
         EntryBatch((0..<n).map { LogEntry(timestamp: 1_795_600_800_000_000_000 + Int64($0), line: Array("\(prefix)-\($0)".utf8), labels: LabelSet(labels)) })
     }
 
-    func waitFor(_ timeout: Duration = .seconds(20), _ cond: () -> Bool) async -> Bool {
-        let end = ContinuousClock.now + timeout
-        while ContinuousClock.now < end {
-            if cond() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return cond()
-    }
-
     @Test func deliversGzipJSONWithTenantAndExternalLabels() async throws {
         let loki = FakeLoki(requireTenant: true)
         try loki.start()
@@ -50,7 +41,7 @@ import Testing
         let run = Task { await w.run() }
         await w.receive(batch("a", 100))
         await w.receive(batch("b", 5, labels: ["job": "other", "__tenant_id__": "team-b"]))
-        #expect(await waitFor { loki.entries.count == 105 })
+        #expect(await waitUntil { loki.entries.count == 105 })
         let e = loki.entries
         #expect(e.filter { $0.tenant == "homelab" }.count == 100)
         #expect(e.filter { $0.tenant == "team-b" }.count == 5)
@@ -74,7 +65,7 @@ import Testing
         }, logger: Logger(label: "t"))
         let run = Task { await trusted.run() }
         await trusted.receive(batch("tls", 10))
-        #expect(await waitFor { loki.entries.count == 10 })
+        #expect(await waitUntil { loki.entries.count == 10 })
         run.cancel()
         await run.value
         // Not trusting it: the handshake fails, nothing is delivered, and the entries stay in the log (retried).
@@ -97,14 +88,14 @@ import Testing
         let run = Task { await w.run() }
         loki.failNext(400, body: "entry too far behind")
         await w.receive(batch("refused", 3))
-        #expect(await waitFor { loki.stats.requests >= 1 })
+        #expect(await waitUntil { loki.stats.requests >= 1 })
         loki.stop()
         for i in 0..<20 { await w.receive(batch("during-outage-\(i)", 50)) }
         try await Task.sleep(for: .milliseconds(500))
         try loki.start(port: port)
         loki.failNext(429, times: 2)
         loki.failNext(503)
-        #expect(await waitFor { loki.entries.count == 1000 }, "got \(loki.entries.count)")
+        #expect(await waitUntil { loki.entries.count == 1000 }, "got \(loki.entries.count)")
         #expect(!loki.entries.contains { $0.line.hasPrefix("refused") }, "a 400 batch is dropped, not retried")
         #expect(loki.stats.duplicates == 0)
         run.cancel()
@@ -130,7 +121,7 @@ import Testing
         try loki.start(port: port)
         let w2 = try LokiWriter(componentID: "loki.write.t", directory: d, config: config(loki.pushURL), logger: Logger(label: "t"))
         let run2 = Task { await w2.run() }
-        #expect(await waitFor { loki.entries.count == 500 })
+        #expect(await waitUntil { loki.entries.count == 500 })
         #expect(Set(loki.entries.map(\.line)) == Set((0..<500).map { "kept-\($0)" }))
         run2.cancel()
         await run2.value
@@ -159,7 +150,7 @@ import Testing
         #expect(storedBefore == 0)
         try loki.start(port: port)
         await sender.value
-        #expect(await waitFor(.seconds(30)) { loki.entries.count == 1500 }, "got \(loki.entries.count)")
+        #expect(await waitUntil(.seconds(30)) { loki.entries.count == 1500 }, "got \(loki.entries.count)")
         run.cancel()
         await run.value
     }
@@ -179,7 +170,7 @@ import Testing
                 returned.withLock { $0 += 1 }
             }
         }
-        #expect(await waitFor(.seconds(10)) { w.appendAttempts.withLock { $0 } > 0 }, "the log filled up")
+        #expect(await waitUntil(.seconds(10)) { w.appendAttempts.withLock { $0 } > 0 }, "the log filled up")
         let acknowledged = returned.withLock { $0 }
         source.cancel()
         try await Task.sleep(for: .seconds(1))
@@ -217,11 +208,11 @@ import Testing
         }, logger: Logger(label: "t"))
         let run = Task { await w.run() }
         await w.receive(batch("one", 1))
-        #expect(await waitFor { loki.entries.count == 1 })
+        #expect(await waitUntil { loki.entries.count == 1 })
         #expect(loki.stats.lastHeaders["authorization"] == "Bearer first")
         try FileIO.writeAtomically(tokenFile, Array("second".utf8), durable: false)
         await w.receive(batch("two", 1))
-        #expect(await waitFor { loki.entries.count == 2 })
+        #expect(await waitUntil { loki.entries.count == 2 })
         #expect(loki.stats.lastHeaders["authorization"] == "Bearer second")
         run.cancel()
         await run.value
