@@ -64,6 +64,10 @@ public final class LokiWriter: LogsReceiver {
         metrics.wal(bytes: wal.size, segments: wal.segmentCount)
     }
 
+    /// Entries of the batches that were in flight at the last stop, sent again first (counted under
+    /// `tributary_replayed_entries_total{reason="wal_resend"}`).
+    var resentAtStart: Int { senders.reduce(0) { $0 + $1.resent } }
+
     /// Appends the batch to the log; waits while the log is full (or drops its oldest segment).
     public func receive(_ batch: EntryBatch) async {
         guard !batch.isEmpty else { return }

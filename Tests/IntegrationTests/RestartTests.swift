@@ -95,6 +95,10 @@ import Testing
         let b = try start(s)
         #expect(b.waitFor { self.lines($0.stdout).contains("after") })
         Thread.sleep(forTimeInterval: 0.3)
+        // The partial line and the stderr line after it were read a second time.
+        let reread = b.listenAddress.flatMap { httpGet("http://\($0)/metrics")?.1 }?.split(separator: "\n")
+            .first { $0.hasPrefix("tributary_replayed_entries_total{") && $0.contains("reason=\"source_reread\"") }
+        #expect(reread?.hasSuffix(" 2") == true, "\(reread ?? "no tributary_replayed_entries_total")")
         #expect(b.stop(SIGTERM) == 0)
         let all = lines(a.stdout) + lines(b.stdout)
         #expect(all.contains("part-one-part-two"), "the partial line and its end arrive as one line")

@@ -75,6 +75,7 @@ import Testing
         try wal.saveCursor("test", afterFirst, inFlightEnd: afterSecond)
         #expect(wal.cursorRecord("test").inFlightEnd == afterSecond)
         let w = try LokiWriter(componentID: "loki.write.t", directory: d, config: config(loki.pushURL), logger: Logger(label: "t"))
+        #expect(w.resentAtStart == 7, "counted as replayed: the 7 entries of the batch in flight")
         let run = Task { await w.run() }
         #expect(await waitUntil { loki.entries.count == 10 })
         try await Task.sleep(for: .milliseconds(200))
