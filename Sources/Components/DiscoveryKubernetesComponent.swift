@@ -8,7 +8,7 @@ import Synchronization
 
 /// `discovery.kubernetes`: lists and watches pods (or nodes) through the API server and exports their targets
 /// with Alloy's `__meta_kubernetes_*` labels. Roles `pod` and `node`; the others are refused at load time.
-public final class DiscoveryKubernetesComponent: TypedComponent {
+public final class DiscoveryKubernetesComponent: TypedComponent, HealthReporting {
     public struct Arguments: ComponentArguments {
         var config: DiscoveryConfig
 
@@ -56,6 +56,8 @@ public final class DiscoveryKubernetesComponent: TypedComponent {
     private let logger: Logger
     private let state: Mutex<(config: DiscoveryConfig, targets: [LabelSet])>
     private let watcher = InnerTask()
+    /// The health of the discovery running now.
+    private let current = Mutex<WatchHealth?>(nil)
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
@@ -71,7 +73,16 @@ public final class DiscoveryKubernetesComponent: TypedComponent {
             self.state.withLock { $0.targets = targets }
             self.options.onStateChange(["targets": TargetList(targets).value])
         }
+        current.withLock { $0 = discovery.health }
         watcher.start { await discovery.run() }
+    }
+
+    /// Unhealthy while the API server cannot be reached or refuses a list or watch, with its error.
+    public var health: ComponentHealth {
+        guard let status = current.withLock({ $0 })?.status else {
+            return ComponentHealth(state: .unknown, message: "discovery has not started")
+        }
+        return ComponentHealth(state: status.healthy ? .healthy : .unhealthy, message: status.message, updated: status.since)
     }
 
     public func run() async {

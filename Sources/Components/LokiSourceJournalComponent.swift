@@ -77,7 +77,7 @@ public final class LokiSourceJournalComponent: TypedComponent, HealthReporting {
 
     public var health: ComponentHealth {
         let s = source.status
-        return ComponentHealth(state: s.healthy ? .healthy : .unhealthy, message: s.message)
+        return ComponentHealth(state: s.healthy ? .healthy : .unhealthy, message: s.message, updated: s.since)
     }
 
     public func update(arguments: Arguments) async throws {

@@ -10,6 +10,9 @@ public struct BodyDecoder: Sendable {
     private var consumedAttributes: Set<String> = []
     private var consumedBlocks: Set<String> = []
     public private(set) var diagnostics = Diagnostics()
+    /// Where the attributes decoded as secrets are (their name offsets): what shows a component's arguments
+    /// shows `(secret)` there.
+    public private(set) var secretAttributes: Set<Int> = []
 
     public init(evaluator: Evaluator, body: [Statement], anchor: (start: Int, end: Int)) {
         self.evaluator = evaluator
@@ -75,6 +78,7 @@ public struct BodyDecoder: Sendable {
             }
         }
         guard let a = found.first else { return nil }
+        if T.self is any SecretBearing.Type { secretAttributes.insert(a.nameOffset) }
         if found.count > 1 {
             diagnostics.append(Diagnostic(file: source, start: found[1].nameOffset, end: found[1].value.end,
                                           message: "attribute \"\(name)\" may only be provided once"))
@@ -176,6 +180,7 @@ public struct BodyDecoder: Sendable {
         nested.finish()
         diagnostics.append(contentsOf: nested.diagnostics)
         nested.diagnostics = Diagnostics()
+        secretAttributes.formUnion(nested.secretAttributes)
     }
 
     /// Reports every attribute or block that was not asked for.

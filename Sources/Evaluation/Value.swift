@@ -64,8 +64,20 @@ public protocol CapsuleValue: Sendable {
     func isEqual(to other: any CapsuleValue) -> Bool
 }
 
+/// A type whose values are, or hold, secrets: an attribute decoded as one is never shown.
+public protocol SecretBearing {}
+extension Array: SecretBearing where Element: SecretBearing {}
+extension Dictionary: SecretBearing where Value: SecretBearing {}
+extension Optional: SecretBearing where Wrapped: SecretBearing {}
+
+/// A capsule that carries data from one component to another (a log receiver): the component that owns it is
+/// where entries flow when another component's arguments hold it.
+public protocol DataFlowCapsule: CapsuleValue {
+    var ownerID: String { get }
+}
+
 /// A string that must not be shown: `secret` in Alloy.
-public struct Secret: CapsuleValue, Equatable {
+public struct Secret: CapsuleValue, Equatable, SecretBearing {
     public var value: String
     public init(_ value: String) { self.value = value }
     public var capsuleName: String { "secret" }

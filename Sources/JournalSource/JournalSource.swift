@@ -17,6 +17,11 @@ public final class JournalSource: Sendable {
     public struct Status: Sendable, Equatable {
         public var healthy: Bool
         public var message: String
+        /// When the status last changed (Unix nanoseconds).
+        public var since: Int64 = WallClock.nowNanoseconds()
+
+        /// The same health and message (whenever they began).
+        public static func == (a: Status, b: Status) -> Bool { a.healthy == b.healthy && a.message == b.message }
     }
 
     /// What the reader reads, how it labels entries, and where they go.
@@ -176,7 +181,9 @@ public final class JournalSource: Sendable {
     }
 
     private func setStatus(_ status: Status) {
-        state.withLock { $0.status = status }
+        state.withLock { s in
+            if s.status != status { s.status = status }
+        }
     }
 
     private func syncCursor() {

@@ -23,9 +23,11 @@ final class Informer<Object: KubeObject>: Sendable {
     let sink: @Sendable (InformerUpdate<Object>) -> Void
     let failures: Counter
     let events: (add: Counter, update: Counter, delete: Counter)
+    let health: WatchHealth?
 
     init(client: KubeClient, namespace: String?, labelSelector: String?, fieldSelector: String?, role: String,
-         logger: Logger, sink: @escaping @Sendable (InformerUpdate<Object>) -> Void) {
+         logger: Logger, health: WatchHealth? = nil, sink: @escaping @Sendable (InformerUpdate<Object>) -> Void) {
+        self.health = health
         self.client = client
         self.namespace = namespace
         self.labelSelector = labelSelector
@@ -62,6 +64,7 @@ final class Informer<Object: KubeObject>: Sendable {
                 if resourceVersion == nil {
                     resourceVersion = try await list()
                     justListed = true
+                    health?.succeeded(client.baseURL + path)
                 }
                 try await watch(&resourceVersion, progressed: &justListed)
                 backoff = .milliseconds(500)
@@ -81,6 +84,7 @@ final class Informer<Object: KubeObject>: Sendable {
                 if Task.isCancelled { return }
                 failures.increment()
                 let text = "\(error)"
+                health?.failed(client.baseURL + path, text)
                 // The same error again is logged at debug level, so a missing permission does not flood the log.
                 // Refusals (401/403, bad answers) are errors; a dropped or timed-out stream is a warning.
                 if text != lastError {

@@ -66,6 +66,8 @@ public final class KubernetesDiscovery: Sendable {
     private let publish: @Sendable ([Target]) -> Void
     private let state = Mutex(State())
     private let changed = WakeSignal()
+    /// Whether the API server is reachable and answers.
+    public let health = WatchHealth()
 
     /// - Parameter publish: receives the complete target list after each (coalesced) change.
     public init(config: DiscoveryConfig, logger: Logger, publish: @escaping @Sendable ([Target]) -> Void) {
@@ -103,7 +105,9 @@ public final class KubernetesDiscovery: Sendable {
                     namespaces.append(own)
                 }
                 made = try KubeClient(baseURL: base, settings: settings)
+                health.succeeded("client")
             } catch {
+                health.failed("client", "\(error)")
                 logger.error("kubernetes discovery cannot start; retrying in 10s", metadata: ["err": "\(error)"])
                 try? await Task.sleep(for: .seconds(10))
                 if Task.isCancelled { return }
@@ -120,24 +124,24 @@ public final class KubernetesDiscovery: Sendable {
                 let podSelector = config.selectors.last { $0.role == "pod" }
                 for ns in namespaces.isEmpty ? [nil] : namespaces.map(Optional.some) {
                     let informer = Informer<Pod>(client: client, namespace: ns, labelSelector: podSelector?.label, fieldSelector: podSelector?.field,
-                                                 role: "pod", logger: logger) { [self] in apply($0, scope: ns ?? "") }
+                                                 role: "pod", logger: logger, health: health) { [self] in apply($0, scope: ns ?? "") }
                     group.addTask { await informer.run() }
                 }
                 if config.attachNode {
                     let s = config.selectors.last { $0.role == "node" }
                     let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
-                                                  role: "node", logger: logger) { [self] in applyNode($0) }
+                                                  role: "node", logger: logger, health: health) { [self] in applyNode($0) }
                     group.addTask { await informer.run() }
                 }
                 if config.attachNamespace {
                     let informer = Informer<Namespace>(client: client, namespace: nil, labelSelector: nil, fieldSelector: nil,
-                                                       role: "namespace", logger: logger) { [self] in applyNamespace($0) }
+                                                       role: "namespace", logger: logger, health: health) { [self] in applyNamespace($0) }
                     group.addTask { await informer.run() }
                 }
             case .node:
                 let s = config.selectors.last { $0.role == "node" }
                 let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
-                                              role: "node", logger: logger) { [self] in applyNode($0) }
+                                              role: "node", logger: logger, health: health) { [self] in applyNode($0) }
                 group.addTask { await informer.run() }
             }
             await group.waitForAll()

@@ -45,9 +45,12 @@ public struct ComponentHealth: Sendable, Equatable {
     public enum State: String, Sendable { case healthy, unhealthy, unknown, exited }
     public var state: State
     public var message: String
-    public init(state: State, message: String) {
+    /// When the health last changed (Unix nanoseconds; 0: unknown, the component's start is shown).
+    public var updated: Int64
+    public init(state: State, message: String, updated: Int64 = 0) {
         self.state = state
         self.message = message
+        self.updated = updated
     }
 }
 

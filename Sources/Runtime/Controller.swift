@@ -17,6 +17,9 @@ public actor Controller {
     private var exports: [[String: Value]?]
     private var components: [(any Component)?]
     private var tasks: [Task<Void, Never>?]
+    /// When each component was built (Unix nanoseconds), and the components whose run returned on its own.
+    private var startedAt: [String: Int64] = [:]
+    private var exited: Set<String> = []
     private var updateTask: Task<Void, Never>?
     public private(set) var isReady = false
     /// The newest unprocessed exports of each component that published; a burst of publications is evaluated once.
@@ -125,8 +128,24 @@ public actor Controller {
         }
         components[i] = component
         exports[i] = component.exports
-        tasks[i] = Task { await component.run() }
+        startedAt[id] = Controller.nowNanoseconds()
+        exited.remove(id)
+        tasks[i] = Task { [weak self] in
+            await component.run()
+            if !Task.isCancelled { await self?.markExited(id, component) }
+        }
         logger.debug("started component", metadata: ["component": "\(id)"])
+    }
+
+    private func markExited(_ id: String, _ component: any Component) {
+        // Only if it is still the running instance (not one a reload replaced).
+        if let i = graph.nodes.firstIndex(where: { $0.id == id }), components[i] === component { exited.insert(id) }
+    }
+
+    static func nowNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 
     /// What a reload did.
@@ -278,6 +297,56 @@ public actor Controller {
             }
             tasks[i] = nil
         }
+    }
+
+    // MARK: inspection
+
+    /// Every component, in configuration (dependency) order, as the agent's API lists them; `detailed` adds their
+    /// arguments and exports.
+    public func componentInfos(detailed: Bool = false) -> [ComponentInfo] {
+        let scope = Controller.scope(graph.nodes, exports)
+        return graph.nodes.indices.map { info($0, scope: scope, detailed: detailed) }
+    }
+
+    /// One component with its arguments and exports, or nil when there is none with this id.
+    public func componentInfo(_ id: String) -> ComponentInfo? {
+        guard let i = graph.nodes.firstIndex(where: { $0.id == id }) else { return nil }
+        return info(i, scope: Controller.scope(graph.nodes, exports), detailed: true)
+    }
+
+    private func info(_ i: Int, scope: [String: Value], detailed: Bool) -> ComponentInfo {
+        let node = graph.nodes[i]
+        let arguments = Controller.displayedArguments(node, scope: scope, allowExperimental: allowExperimental)
+        var health: ComponentHealth
+        if components[i] == nil {
+            health = ComponentHealth(state: .unknown, message: "component not built")
+        } else if exited.contains(node.id) {
+            health = ComponentHealth(state: .exited, message: "component shut down")
+        } else if let reporting = components[i] as? any HealthReporting {
+            health = reporting.health
+        } else {
+            health = ComponentHealth(state: .healthy, message: "started component")
+        }
+        if health.updated == 0 { health.updated = startedAt[node.id] ?? 0 }
+        let nodeIDs = Set(graph.nodes.map(\.id))
+        return ComponentInfo(
+            id: node.id, name: node.name, label: node.label,
+            referencesTo: node.dependencies.map { graph.nodes[$0].id },
+            referencedBy: graph.dependents(of: i).map { graph.nodes[$0].id },
+            dataFlowEdgesTo: arguments.dataFlowOwners.filter { nodeIDs.contains($0) },
+            health: health,
+            arguments: detailed ? arguments : nil,
+            exports: detailed ? (exports[i] ?? [:]) : nil)
+    }
+
+    /// A node's body evaluated for display, with the attributes its component reads as secrets hidden.
+    static func displayedArguments(_ node: ComponentNode, scope: [String: Value], allowExperimental: Bool) -> [EvaluatedStatement] {
+        let ev = Evaluator(source: node.source, scope: scope, allowExperimental: allowExperimental)
+        let b = node.block
+        var d = BodyDecoder(evaluator: ev, body: b.body, anchor: (b.nameOffset, b.lcurly))
+        _ = node.registration.decode(&d)
+        d.finish()
+        return ev.evaluateBody(b.body, secrets: d.secretAttributes)
     }
 
     /// The components that report themselves unhealthy, in configuration order, with their messages.

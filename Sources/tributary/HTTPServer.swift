@@ -1,4 +1,5 @@
 import Logging
+import Runtime
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -13,11 +14,15 @@ struct AgentProbes: Sendable {
     var unhealthy: @Sendable () async -> [(id: String, message: String)]
     /// Re-reads and applies the configuration: whether it was applied, and the message for the caller.
     var reload: @Sendable () async -> (applied: Bool, message: String)
+    /// Every component (without arguments), and one component in detail (nil: no such component).
+    var components: @Sendable () async -> [ComponentInfo]
+    var component: @Sendable (String) async -> ComponentInfo?
 }
 
 /// The agent's HTTP endpoint: `/metrics` (Prometheus text format), `/-/ready`, `/-/healthy` (200 when every
-/// component is healthy, else 500 naming the unhealthy ones and why, as Alloy answers) and `/-/reload` (GET or POST:
-/// 200 once the configuration file was re-read and applied, 400 with the diagnostics when it is refused).
+/// component is healthy, else 500 naming the unhealthy ones and why, as Alloy answers), `/-/reload` (GET or POST:
+/// 200 once the configuration file was re-read and applied, 400 with the diagnostics when it is refused) and
+/// Alloy's web API under `/api/v0/web/` (``WebAPI``).
 final class AgentHTTPServer: Sendable {
     let channel: any Channel
     let group: MultiThreadedEventLoopGroup
@@ -137,7 +142,29 @@ final class AgentHTTPServer: Sendable {
                                                 body: Array((ready ? "Alloy is ready.\n" : "Alloy is not ready.\n").utf8))
                     }
                 default:
-                    respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array("404 page not found\n".utf8))
+                    switch WebAPI.route(path) {
+                    case .components:
+                        let components = probes.components
+                        let promise = loop.makePromise(of: [ComponentInfo].self)
+                        promise.completeWithTask { await components() }
+                        promise.futureResult.whenSuccess { infos in
+                            selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.list(infos))
+                        }
+                    case .component(let id):
+                        let component = probes.component
+                        let promise = loop.makePromise(of: ComponentInfo?.self)
+                        promise.completeWithTask { await component(id) }
+                        promise.futureResult.whenSuccess { info in
+                            if let info {
+                                selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.detail(info))
+                            } else {
+                                selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain",
+                                                        body: Array("404 page not found\n".utf8))
+                            }
+                        }
+                    case .notFound:
+                        respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array("404 page not found\n".utf8))
+                    }
                 }
             }
         }

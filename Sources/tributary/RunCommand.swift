@@ -91,7 +91,9 @@ struct RunCommand: AsyncParsableCommand {
             server = try await AgentHTTPServer.start(
                 host: host, port: port, registry: registry,
                 probes: AgentProbes(isReady: { await controller.isReady }, unhealthy: { await controller.unhealthyComponents() },
-                                    reload: { await reloader.reload() }))
+                                    reload: { await reloader.reload() },
+                                    components: { await controller.componentInfos() },
+                                    component: { await controller.componentInfo($0) }))
         } catch {
             logger.error("cannot start HTTP server", metadata: ["addr": "\(listenAddress)", "err": "\(error)"])
             throw ExitCode(1)

@@ -121,6 +121,21 @@ import Testing
         await s.stop()
     }
 
+    /// The component's health follows the API server: unhealthy with the error while lists are refused, healthy
+    /// again once one succeeds.
+    @Test func healthFollowsTheAPIServer() async throws {
+        let s = try Setup()
+        s.api.setForbidden("User \"system:serviceaccount:monitoring:tributary\"")
+        #expect(await eventually { !s.discovery.health.status.healthy })
+        let failing = s.discovery.health.status
+        #expect(failing.message.hasPrefix(s.api.url + "/api/v1/pods: "), "\(failing.message)")
+        #expect(failing.message.contains("403"), "\(failing.message)")
+        s.api.setForbidden(nil)
+        #expect(await eventually { s.discovery.health.status.healthy })
+        #expect(s.discovery.health.status.since >= failing.since)
+        await s.stop()
+    }
+
     @Test func rotatedTokenFileIsUsedForTheNextRequest() async throws {
         let s = try Setup()
         s.api.put(podDocument("default", "a"))

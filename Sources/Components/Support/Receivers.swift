@@ -2,7 +2,7 @@ import LogCore
 import Evaluation
 
 /// A log receiver carried through the configuration language as a capsule (`loki.echo.x.receiver`).
-public struct ReceiverCapsule: CapsuleValue {
+public struct ReceiverCapsule: DataFlowCapsule {
     public let ownerID: String
     public let receiver: any LogsReceiver
     public init(ownerID: String, receiver: any LogsReceiver) {

@@ -1,0 +1,19 @@
+import Evaluation
+
+/// What the agent's API shows of one component (Alloy's component info): its place in the graph, its health, and
+/// when asked for one component, its evaluated arguments (secrets hidden) and exports.
+public struct ComponentInfo: Sendable {
+    /// The component's id, e.g. `loki.source.file.pods` (Alloy's `localID`).
+    public var id: String
+    /// The component's name, e.g. `loki.source.file`.
+    public var name: String
+    public var label: String
+    /// The components this one's arguments refer to, and those whose arguments refer to this one.
+    public var referencesTo: [String]
+    public var referencedBy: [String]
+    /// The components this one sends entries to (the owners of the receivers in its arguments).
+    public var dataFlowEdgesTo: [String]
+    public var health: ComponentHealth
+    public var arguments: [EvaluatedStatement]?
+    public var exports: [String: Value]?
+}

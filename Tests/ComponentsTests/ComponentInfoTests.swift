@@ -1,0 +1,102 @@
+import Codecs
+import Components
+import Evaluation
+import Foundation
+import Logging
+import Syntax
+import Testing
+@testable import Runtime
+
+/// What the web API shows of a running pipeline: graph edges, health, arguments with secrets hidden, exports.
+@Suite(.serialized) struct ComponentInfoTests {
+    func running(_ text: String) async throws -> (Controller, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-info-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (graph, diags) = load(text.replacingOccurrences(of: "DIR", with: dir.path))
+        #expect(diags.isEmpty, "\(diags)")
+        let controller = Controller(graph: try #require(graph), storagePath: dir.path, logger: Logger(label: "test"))
+        try await controller.start()
+        return (controller, dir)
+    }
+
+    static let pipeline = """
+    local.file_match "pods" {
+    \tpath_targets = [{"__path__" = "DIR/*.log"}]
+    }
+
+    loki.source.file "pods" {
+    \ttargets    = local.file_match.pods.targets
+    \tforward_to = [loki.process.pods.receiver]
+    }
+
+    loki.process "pods" {
+    \tforward_to = [loki.echo.out.receiver, loki.write.loki.receiver]
+
+    \tstage.static_labels {
+    \t\tvalues = {team = "data"}
+    \t}
+    }
+
+    loki.echo "out" { }
+
+    loki.write "loki" {
+    \tendpoint {
+    \t\turl = "http://127.0.0.1:9/loki/api/v1/push"
+
+    \t\tbasic_auth {
+    \t\t\tusername = "agent"
+    \t\t\tpassword = "hunter2"
+    \t\t}
+    \t}
+    \texternal_labels = {cluster = "homelab"}
+    }
+
+    loki.source.journal "system" {
+    \tpath       = "DIR/no-journal-here"
+    \tforward_to = [loki.write.loki.receiver]
+    }
+    """
+
+    @Test func referencesDataFlowAndHealth() async throws {
+        let (controller, _) = try await running(Self.pipeline)
+        try await Task.sleep(for: .milliseconds(500))   // the journal source finds its directory missing
+        let infos = await controller.componentInfos()
+        await controller.stop(drainTimeout: .seconds(2))
+        let byID = Dictionary(uniqueKeysWithValues: infos.map { ($0.id, $0) })
+        let source = try #require(byID["loki.source.file.pods"])
+        #expect(source.name == "loki.source.file" && source.label == "pods")
+        #expect(source.referencesTo == ["local.file_match.pods", "loki.process.pods"])
+        #expect(source.dataFlowEdgesTo == ["loki.process.pods"], "targets are references, not data flow")
+        #expect(byID["loki.process.pods"]?.dataFlowEdgesTo == ["loki.echo.out", "loki.write.loki"])
+        #expect(Set(byID["loki.write.loki"]?.referencedBy ?? []) == ["loki.process.pods", "loki.source.journal.system"])
+        #expect(byID["local.file_match.pods"]?.dataFlowEdgesTo == [])
+        #expect(source.health.state == .healthy && source.health.message == "started component" && source.health.updated > 0)
+        let journal = try #require(byID["loki.source.journal.system"])
+        #expect(journal.health.state == .unhealthy)
+        #expect(journal.health.message.contains("no-journal-here"), "\(journal.health.message)")
+        #expect(infos.allSatisfy { $0.arguments == nil && $0.exports == nil }, "the list carries no arguments")
+    }
+
+    @Test func argumentsHideSecretsAndExportsAreShown() async throws {
+        let (controller, _) = try await running(Self.pipeline)
+        let write = await controller.componentInfo("loki.write.loki")
+        let process = await controller.componentInfo("loki.process.pods")
+        let missing = await controller.componentInfo("loki.write.nope")
+        await controller.stop(drainTimeout: .seconds(2))
+        #expect(missing == nil)
+        var out: [UInt8] = []
+        AlloyJSON.body(try #require(write?.arguments)).write(to: &out)
+        let text = String(decoding: out, as: UTF8.self)
+        #expect(!text.contains("hunter2"), "a secret is never shown")
+        #expect(text.contains(#"{"name":"password","type":"attr","value":{"type":"capsule","value":"(secret)"}}"#), "\(text)")
+        #expect(text.contains(#"{"name":"username","type":"attr","value":{"type":"string","value":"agent"}}"#), "\(text)")
+        #expect(text.contains(#"{"name":"endpoint","type":"block","body":["#), "\(text)")
+        #expect(text.contains(#"{"name":"external_labels","type":"attr","value":{"type":"object","value":[{"key":"cluster","value":{"type":"string","value":"homelab"}}]}}"#), "\(text)")
+        out = []
+        AlloyJSON.body(try #require(process?.exports)).write(to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == #"[{"name":"receiver","type":"attr","value":{"type":"capsule","value":"loki.process.pods.receiver"}}]"#)
+        out = []
+        AlloyJSON.body(try #require(process?.arguments)).write(to: &out)
+        #expect(String(decoding: out, as: UTF8.self).contains(#"{"name":"forward_to","type":"attr","value":{"type":"array","value":[{"type":"capsule","value":"loki.echo.out.receiver"},{"type":"capsule","value":"loki.write.loki.receiver"}]}}"#))
+    }
+}
