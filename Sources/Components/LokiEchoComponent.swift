@@ -12,8 +12,10 @@ public final class LokiEchoComponent: TypedComponent, LogsReceiver {
     }
 
     let id: String
+    private let tap: LiveTap
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         id = options.id
+        tap = options.liveTap
     }
 
     public var exports: [String: Value] { ["receiver": ReceiverCapsule(ownerID: id, receiver: self).value] }
@@ -25,6 +27,7 @@ public final class LokiEchoComponent: TypedComponent, LogsReceiver {
     public func update(arguments: Arguments) async throws {}
 
     public func receive(_ batch: EntryBatch) async {
+        tap.publish(batch.entries, .received)
         var out: [UInt8] = []
         out.reserveCapacity(batch.entries.reduce(0) { $0 + $1.line.count + 96 })
         // A line a source read again after a restart only to rebuild a held entry was printed before.

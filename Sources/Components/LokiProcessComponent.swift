@@ -26,6 +26,7 @@ public final class LokiProcessComponent: TypedComponent, LogsReceiver {
     }
 
     private let id: String
+    private let tap: LiveTap
     private let logger: Logger
     private let metrics: ProcessMetrics
     private let state: Mutex<Arguments>
@@ -34,6 +35,7 @@ public final class LokiProcessComponent: TypedComponent, LogsReceiver {
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         id = options.id
+        tap = options.liveTap
         logger = options.logger
         metrics = ProcessMetrics(componentID: options.id)
         state = Mutex(arguments)
@@ -54,7 +56,8 @@ public final class LokiProcessComponent: TypedComponent, LogsReceiver {
 
     public func receive(_ batch: EntryBatch) async {
         let ctx = context(held: batch.held)
-        let (pipeline, forward) = state.withLock { ($0.pipeline, $0.forwardTo.fanout) }
+        let (pipeline, forward) = state.withLock { ($0.pipeline, $0.forwardTo.fanout(tap)) }
+        tap.publish(batch.entries, .received)
         await running.acquire()
         let (entries, holds) = pipeline.run(batch.entries, ctx)
         running.release()
@@ -70,7 +73,7 @@ public final class LokiProcessComponent: TypedComponent, LogsReceiver {
     /// source saved its position before them and reads them again, whole, at the next start.
     private func flush(force: Bool, stopping: Bool = false) async {
         let ctx = context()
-        let (pipeline, forward) = state.withLock { ($0.pipeline, $0.forwardTo.fanout) }
+        let (pipeline, forward) = state.withLock { ($0.pipeline, $0.forwardTo.fanout(tap)) }
         await running.acquire()
         var out = pipeline.flush(nowNanoseconds: WallClock.nowNanoseconds(), force: force, ctx)
         running.release()

@@ -44,6 +44,7 @@ public final class LokiRelabelComponent: TypedComponent, LogsReceiver {
     }
 
     private let id: String
+    private let tap: LiveTap
     private let state: Mutex<(args: Arguments, cache: Cache)>
     private let processed: Counter, written: Counter, hits: Counter, misses: Counter
     private let cacheSize: Gauge
@@ -51,6 +52,7 @@ public final class LokiRelabelComponent: TypedComponent, LogsReceiver {
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         id = options.id
+        tap = options.liveTap
         state = Mutex((arguments, Cache(capacity: arguments.maxCacheSize)))
         let dims = [("component_id", options.id)]
         processed = Counter(label: "loki_relabel_entries_processed", dimensions: dims)
@@ -75,6 +77,7 @@ public final class LokiRelabelComponent: TypedComponent, LogsReceiver {
     }
 
     public func receive(_ batch: EntryBatch) async {
+        tap.publish(batch.entries, .received)
         var out: [LogEntry] = []
         out.reserveCapacity(batch.count)
         var hitCount = 0, missCount = 0
@@ -93,7 +96,7 @@ public final class LokiRelabelComponent: TypedComponent, LogsReceiver {
                 e.labels = labels
                 out.append(e)
             }
-            return (s.args.forwardTo.fanout, s.cache.count)
+            return (s.args.forwardTo.fanout(tap), s.cache.count)
         }
         processed.increment(by: batch.count)
         hits.increment(by: hitCount)

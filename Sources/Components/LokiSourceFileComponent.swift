@@ -82,12 +82,15 @@ public final class LokiSourceFileComponent: TypedComponent {
     private let state: Mutex<Arguments>
     private let wake = WakeSignal()
 
+    private let tap: LiveTap
+
     public init(options: ComponentOptions, arguments: Arguments) async throws {
+        tap = options.liveTap
         self.options = options
         let logger = options.logger
         group = try FileTailerGroup(componentID: options.id, positionsPath: options.dataPath + "/positions.yml",
                                     legacyPositionsFile: arguments.legacyPositionsFile.isEmpty ? nil : arguments.legacyPositionsFile,
-                                    config: arguments.tailer, forward: arguments.forwardTo.fanout, logger: logger,
+                                    config: arguments.tailer, forward: arguments.forwardTo.fanout(tap), logger: logger,
                                     ledger: options.shared.object { SourceLedger() })
         state = Mutex(arguments)
     }
@@ -101,7 +104,7 @@ public final class LokiSourceFileComponent: TypedComponent {
             return o
         }
         let receiversChanged = old.forwardTo.map(\.capsule.ownerID) != arguments.forwardTo.map(\.capsule.ownerID)
-        await group.update(config: arguments.tailer, forward: arguments.forwardTo.fanout, receiversChanged: receiversChanged)
+        await group.update(config: arguments.tailer, forward: arguments.forwardTo.fanout(tap), receiversChanged: receiversChanged)
         wake.signal()
     }
 

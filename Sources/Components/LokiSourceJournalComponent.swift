@@ -50,27 +50,29 @@ public final class LokiSourceJournalComponent: TypedComponent, HealthReporting {
     }
 
     private let id: String
+    private let tap: LiveTap
     private let source: JournalSource
     private let current: Mutex<Arguments>
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         id = options.id
+        tap = options.liveTap
         let logger = options.logger
         source = try JournalSource(componentID: options.id, positionsPath: options.dataPath + "/positions.yml",
                                    legacyPosition: arguments.legacyPosition,
-                                   settings: LokiSourceJournalComponent.settings(arguments, id: options.id), logger: logger,
+                                   settings: LokiSourceJournalComponent.settings(arguments, id: options.id, tap: tap), logger: logger,
                                    ledger: options.shared.object { SourceLedger() })
         current = Mutex(arguments)
     }
 
-    static func settings(_ a: Arguments, id: String) -> JournalSource.Settings {
+    static func settings(_ a: Arguments, id: String, tap: LiveTap) -> JournalSource.Settings {
         var statics = LabelSet(a.labels)
         statics["job"] = id
         let rules = a.rules
         let relabel: @Sendable (LabelSet) -> LabelSet? = { Relabeler.apply(rules, to: $0) }
         let labeling = JournalLabeling(staticLabels: statics, labelsRead: Relabeler.labelsRead(by: rules),
                                        formatAsJSON: a.formatAsJSON, relabel: relabel)
-        return JournalSource.Settings(config: a.reader, labeling: labeling, forward: a.forwardTo.fanout)
+        return JournalSource.Settings(config: a.reader, labeling: labeling, forward: a.forwardTo.fanout(tap))
     }
 
     public var exports: [String: Value] { [:] }
@@ -85,7 +87,7 @@ public final class LokiSourceJournalComponent: TypedComponent, HealthReporting {
             defer { c = arguments }
             return arguments.differs(from: c)
         }
-        if changed { source.update(LokiSourceJournalComponent.settings(arguments, id: id)) }
+        if changed { source.update(LokiSourceJournalComponent.settings(arguments, id: id, tap: tap)) }
     }
 
     public func run() async { await source.run() }

@@ -87,8 +87,11 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
     private let writer: Mutex<LokiWriter>
     private let delivery = InnerTask()
 
+    private let tap: LiveTap
+
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
+        tap = options.liveTap
         logger = options.logger
         writer = Mutex(try LokiWriter(componentID: options.id, directory: options.dataPath + "/wal", config: arguments.config, logger: logger,
                                      ledger: options.shared.object { SourceLedger() }))
@@ -97,6 +100,7 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
     public var exports: [String: Value] { ["receiver": ReceiverCapsule(ownerID: options.id, receiver: self).value] }
 
     public func receive(_ batch: EntryBatch) async {
+        tap.publish(batch.entries, .received)
         let current = writer.withLock { $0 }
         await current.receive(batch)
     }

@@ -61,12 +61,19 @@ public protocol LogsReceiver: Sendable {
     func receive(_ batch: EntryBatch) async
 }
 
-/// Sends each batch to every receiver, in list order, waiting on each (Alloy's fan-out).
+/// Sends each batch to every receiver, in list order, waiting on each (Alloy's fan-out), and shows it to the
+/// sending component's live-debugging readers.
 public struct Fanout: Sendable {
     public var receivers: [any LogsReceiver]
-    public init(_ receivers: [any LogsReceiver]) { self.receivers = receivers }
+    /// The sending component's live-debugging tap (nil: not shown).
+    public var tap: LiveTap?
+    public init(_ receivers: [any LogsReceiver], tap: LiveTap? = nil) {
+        self.receivers = receivers
+        self.tap = tap
+    }
     public func send(_ batch: EntryBatch) async {
         guard !batch.isEmpty else { return }
+        tap?.publish(batch.entries, .emitted)
         for r in receivers { await r.receive(batch) }
     }
 }

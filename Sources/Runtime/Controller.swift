@@ -25,7 +25,7 @@ public actor Controller {
     /// The newest unprocessed exports of each component that published; a burst of publications is evaluated once.
     private let pending = PendingExports()
     /// What the components of this agent share (kept across reloads).
-    let shared = SharedObjects()
+    public nonisolated let shared = SharedObjects()
     private let wakeUps: AsyncStream<Void>
     private let wakeUpsContinuation: AsyncStream<Void>.Continuation
 

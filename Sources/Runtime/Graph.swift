@@ -24,6 +24,8 @@ public struct LoggingConfig: Sendable {
 public struct ConfigGraph: Sendable {
     public private(set) var nodes: [ComponentNode]
     public var logging = LoggingConfig()
+    /// `livedebugging { enabled = true }`: whether the web API may stream what components receive and emit.
+    public var liveDebugging = false
     /// Warnings found while loading (deprecated functions, ignored blocks).
     public var warnings = Diagnostics()
 
@@ -39,6 +41,8 @@ public struct ConfigGraph: Sendable {
         var seen: [String: (SourceFile, Int)] = [:]
         var logging = LoggingConfig()
         var loggingSeen = false
+        var liveDebugging = false
+        var liveDebuggingSeen = false
 
         for file in files {
             let src = file.source
@@ -69,7 +73,17 @@ public struct ConfigGraph: Sendable {
                         d.finish()
                         diags.append(contentsOf: d.diagnostics)
                         continue
-                    case "tracing", "http", "remotecfg", "livedebugging":
+                    case "livedebugging":
+                        if liveDebuggingSeen {
+                            diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1, message: "block livedebugging already declared"))
+                        }
+                        liveDebuggingSeen = true
+                        var d = BodyDecoder(evaluator: Evaluator(source: src), body: b.body, anchor: anchor)
+                        liveDebugging = d.attribute("enabled", default: false)
+                        d.finish()
+                        diags.append(contentsOf: d.diagnostics)
+                        continue
+                    case "tracing", "http", "remotecfg":
                         diags.append(Diagnostic(.warning, file: src, start: anchor.0, end: anchor.1,
                                                 message: "the \(name) block is not supported by Tributary and is ignored"))
                         continue
@@ -158,6 +172,7 @@ public struct ConfigGraph: Sendable {
         for k in sorted.indices { sorted[k].dependencies = sorted[k].dependencies.map { remap[$0] }.sorted() }
         var graph = ConfigGraph(nodes: sorted)
         graph.logging = logging
+        graph.liveDebugging = liveDebugging
         warnings.append(contentsOf: diags)
         graph.warnings = warnings
         return graph

@@ -1,3 +1,4 @@
+import LogCore
 import Logging
 import Metrics
 import Runtime
@@ -43,6 +44,7 @@ actor ConfigReloader {
             return (false, "configuration reloaded with errors (\(summary)):\n" + errors.joined(separator: "\n") + "\n")
         }
         lastSuccessful.record(1)
+        controller.shared.object { LiveDebugHub() }.setEnabled(graph.liveDebugging)
         logger.info("configuration reloaded", metadata: [
             "added": "\(result.added.joined(separator: ","))", "updated": "\(result.updated.joined(separator: ","))",
             "removed": "\(result.removed.joined(separator: ","))", "unchanged": "\(result.unchanged)",

@@ -1,3 +1,4 @@
+import LogCore
 import Logging
 import Runtime
 import NIOCore
@@ -17,6 +18,8 @@ struct AgentProbes: Sendable {
     /// Every component (without arguments), and one component in detail (nil: no such component).
     var components: @Sendable () async -> [ComponentInfo]
     var component: @Sendable (String) async -> ComponentInfo?
+    /// The taps of live debugging (what components receive and emit).
+    var liveDebugging: LiveDebugHub
 }
 
 /// The agent's HTTP endpoint: `/metrics` (Prometheus text format), `/-/ready`, `/-/healthy` (200 when every
@@ -147,26 +150,77 @@ final class AgentHTTPServer: Sendable {
                         let components = probes.components
                         let promise = loop.makePromise(of: [ComponentInfo].self)
                         promise.completeWithTask { await components() }
+                        let live = probes.liveDebugging
                         promise.futureResult.whenSuccess { infos in
-                            selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.list(infos))
+                            selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.list(infos, live))
                         }
                     case .component(let id):
                         let component = probes.component
                         let promise = loop.makePromise(of: ComponentInfo?.self)
                         promise.completeWithTask { await component(id) }
+                        let live = probes.liveDebugging
                         promise.futureResult.whenSuccess { info in
                             if let info {
-                                selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.detail(info))
+                                selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.detail(info, live))
                             } else {
                                 selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain",
                                                         body: Array("404 page not found\n".utf8))
                             }
                         }
+                    case .debug(let id):
+                        let live = probes.liveDebugging
+                        guard live.isEnabled else {
+                            respond(ctx.value, status: .badRequest, contentType: "text/plain", body: Array(WebAPI.liveDebuggingDisabled.utf8))
+                            break
+                        }
+                        guard let sample = WebAPI.sampleProbability(uri) else {
+                            respond(ctx.value, status: .badRequest, contentType: "text/plain", body: Array("Invalid sample probability\n".utf8))
+                            break
+                        }
+                        let component = probes.component
+                        let promise = loop.makePromise(of: Bool.self)
+                        promise.completeWithTask { await component(id) != nil }
+                        promise.futureResult.whenSuccess { exists in
+                            guard exists else {
+                                selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array("404 page not found\n".utf8))
+                                return
+                            }
+                            guard WebAPI.liveDebuggingEnabled(id, live) else {
+                                selfBound.value.respond(ctx.value, status: .badRequest, contentType: "text/plain",
+                                                        body: Array("component \(id) does not support live debugging\n".utf8))
+                                return
+                            }
+                            let channel = selfBound.value.startStream(ctx.value)
+                            let tap = live.tap(for: id)
+                            Task { await LiveStreams.debug(channel, tap: tap, sampleProbability: sample) }
+                        }
+                    case .graph:
+                        let live = probes.liveDebugging
+                        guard live.isEnabled else {
+                            respond(ctx.value, status: .badRequest, contentType: "text/plain", body: Array(WebAPI.liveDebuggingDisabled.utf8))
+                            break
+                        }
+                        guard let window = WebAPI.window(uri) else {
+                            respond(ctx.value, status: .badRequest, contentType: "text/plain",
+                                    body: Array("Invalid window: must be an integer between 1 and 60\n".utf8))
+                            break
+                        }
+                        let channel = startStream(ctx.value)
+                        Task { await LiveStreams.graph(channel, hub: live, window: window) }
                     case .notFound:
                         respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array("404 page not found\n".utf8))
                     }
                 }
             }
+        }
+
+        /// Sends the head of a streamed (chunked) answer; the caller writes the body until the client goes away.
+        func startStream(_ context: ChannelHandlerContext) -> any Channel {
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+            headers.add(name: "Cache-Control", value: "no-store")
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            return context.channel
         }
 
         func respond(_ context: ChannelHandlerContext, status: HTTPResponseStatus, contentType: String, body: [UInt8]) {

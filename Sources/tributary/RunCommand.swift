@@ -1,6 +1,7 @@
 import ArgumentParser
 import Components
 import Dispatch
+import LogCore
 import Logging
 import LokiWrite
 import Metrics
@@ -84,6 +85,8 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let controller = Controller(graph: graph, storagePath: storagePath, allowExperimental: allowExperimental, logger: logger)
+        let liveDebugging = controller.shared.object { LiveDebugHub() }
+        liveDebugging.setEnabled(graph.liveDebugging)
         let reloader = ConfigReloader(path: config, controller: controller, drainTimeout: .nanoseconds(drain), logger: logger)
         let (host, port) = try parseListenAddress(listenAddress)
         let server: AgentHTTPServer
@@ -93,7 +96,8 @@ struct RunCommand: AsyncParsableCommand {
                 probes: AgentProbes(isReady: { await controller.isReady }, unhealthy: { await controller.unhealthyComponents() },
                                     reload: { await reloader.reload() },
                                     components: { await controller.componentInfos() },
-                                    component: { await controller.componentInfo($0) }))
+                                    component: { await controller.componentInfo($0) },
+                                    liveDebugging: liveDebugging))
         } catch {
             logger.error("cannot start HTTP server", metadata: ["addr": "\(listenAddress)", "err": "\(error)"])
             throw ExitCode(1)

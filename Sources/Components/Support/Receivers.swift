@@ -1,5 +1,6 @@
 import LogCore
 import Evaluation
+import Runtime
 
 /// A log receiver carried through the configuration language as a capsule (`loki.echo.x.receiver`).
 public struct ReceiverCapsule: DataFlowCapsule {
@@ -47,5 +48,11 @@ struct DiscardReceiver: LogsReceiver {
 let placeholderReceiver: Value = ReceiverCapsule(ownerID: "", receiver: DiscardReceiver()).value
 
 extension Array where Element == ReceiverRef {
-    var fanout: Fanout { Fanout(map { $0.capsule.receiver }) }
+    /// The receivers as a fan-out that shows what it sends to `tap`'s live-debugging readers.
+    func fanout(_ tap: LiveTap) -> Fanout { Fanout(map { $0.capsule.receiver }, tap: tap) }
+}
+
+extension ComponentOptions {
+    /// This component's live-debugging tap (what it receives and emits, for `/api/v0/web/debug/{id}`).
+    var liveTap: LiveTap { shared.object { LiveDebugHub() }.tap(for: id) }
 }
