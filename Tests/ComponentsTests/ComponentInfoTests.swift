@@ -59,8 +59,14 @@ import Testing
 
     @Test func referencesDataFlowAndHealth() async throws {
         let (controller, _) = try await running(Self.pipeline)
-        try await Task.sleep(for: .milliseconds(500))   // the journal source finds its directory missing
-        let infos = await controller.componentInfos()
+        // The journal source finds its directory missing.
+        var infos = await controller.componentInfos()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline,
+              infos.first(where: { $0.id == "loki.source.journal.system" })?.health.state != .unhealthy {
+            try await Task.sleep(for: .milliseconds(50))
+            infos = await controller.componentInfos()
+        }
         await controller.stop(drainTimeout: .seconds(2))
         let byID = Dictionary(uniqueKeysWithValues: infos.map { ($0.id, $0) })
         let source = try #require(byID["loki.source.file.pods"])
