@@ -100,6 +100,9 @@ public struct ComponentRegistration: Sendable {
     let decode: @Sendable (inout BodyDecoder) -> any Sendable
     let build: @Sendable (ComponentOptions, any Sendable) async throws -> any Component
 
+    /// Decodes a body into this component's arguments (for tools that use them without building the component).
+    public func arguments(_ d: inout BodyDecoder) -> any Sendable { decode(&d) }
+
     public init<C: TypedComponent>(_ name: String, _ type: C.Type, stability: Stability = .generallyAvailable,
                                    exports: [String: Value] = [:]) {
         self.name = name

@@ -7,7 +7,7 @@ struct Tributary: AsyncParsableCommand {
         commandName: "tributary",
         abstract: "A node-level log collector for Kubernetes, configured in Grafana Alloy's syntax.",
         version: TributaryVersion.string,
-        subcommands: [RunCommand.self, ValidateCommand.self, FmtCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, FmtCommand.self, TestCommand.self]
     )
 }
 
