@@ -8,7 +8,7 @@ import Synchronization
 
 /// `discovery.kubernetes`: lists and watches pods (or nodes) through the API server and exports their targets
 /// with Alloy's `__meta_kubernetes_*` labels. Roles `pod` and `node`; the others are refused at load time.
-public final class DiscoveryKubernetesComponent: TypedComponent, HealthReporting {
+public final class DiscoveryKubernetesComponent: TypedComponent, HealthReporting, DebugInfoReporting {
     public struct Arguments: ComponentArguments {
         var config: DiscoveryConfig
 
@@ -75,6 +75,16 @@ public final class DiscoveryKubernetesComponent: TypedComponent, HealthReporting
         }
         current.withLock { $0 = discovery.health }
         watcher.start { await discovery.run() }
+    }
+
+    /// The watches' state and how many targets discovery exports now.
+    public var debugInfo: [EvaluatedStatement] {
+        let status = current.withLock { $0 }?.status
+        return [
+            .attribute(name: "watch_state", value: .string(status.map { $0.healthy ? "watching" : "failing" } ?? "not started")),
+            .attribute(name: "watch_message", value: .string(status?.message ?? "")),
+            .attribute(name: "targets", value: .number(.int(Int64(state.withLock { $0.targets.count })))),
+        ]
     }
 
     /// Unhealthy while the API server cannot be reached or refuses a list or watch, with its error.

@@ -9,7 +9,7 @@ import Synchronization
 /// `loki.source.file`: tails the files named by its targets' `__path__` labels and forwards their lines, labelled
 /// with the target's non-reserved labels and `filename`. Positions live in `<data>/positions.yml` and only move past
 /// lines that every receiver acknowledged. See `FileSource` for rotation, truncation and encoding handling.
-public final class LokiSourceFileComponent: TypedComponent {
+public final class LokiSourceFileComponent: TypedComponent, DebugInfoReporting {
     public struct Arguments: ComponentArguments {
         var targets: TargetList
         var forwardTo: [ReceiverRef]
@@ -83,6 +83,24 @@ public final class LokiSourceFileComponent: TypedComponent {
     private let wake = WakeSignal()
 
     private let tap: LiveTap
+
+    /// Alloy's `targets_info` blocks (path, labels, is_running, read_offset), with the file's size and the bytes
+    /// not read yet.
+    public var debugInfo: [EvaluatedStatement] {
+        group.targetStates.map { t in
+            var body: [EvaluatedStatement] = [
+                .attribute(name: "path", value: .string(t.path)),
+                .attribute(name: "labels", value: .string(t.labels)),
+                .attribute(name: "is_running", value: .bool(true)),
+                .attribute(name: "read_offset", value: .number(.int(t.offset))),
+            ]
+            if let size = t.size {
+                body.append(.attribute(name: "size", value: .number(.int(size))))
+                body.append(.attribute(name: "lag_bytes", value: .number(.int(max(0, size - t.offset)))))
+            }
+            return .block(name: "targets_info", label: "", body: body)
+        }
+    }
 
     public init(options: ComponentOptions, arguments: Arguments) async throws {
         tap = options.liveTap

@@ -8,7 +8,7 @@ import Synchronization
 
 /// `loki.write`: accepts entries into a write-ahead log (always on, 1 GiB by default) and pushes them to every
 /// `endpoint` as gzip JSON, each endpoint from its own position in the log.
-public final class LokiWriteComponent: TypedComponent, LogsReceiver {
+public final class LokiWriteComponent: TypedComponent, LogsReceiver, DebugInfoReporting {
     public struct Arguments: ComponentArguments {
         var config: WriterConfig
 
@@ -98,6 +98,25 @@ public final class LokiWriteComponent: TypedComponent, LogsReceiver {
     }
 
     public var exports: [String: Value] { ["receiver": ReceiverCapsule(ownerID: options.id, receiver: self).value] }
+
+    /// The write-ahead log's size, and each endpoint's delivery position, undelivered bytes and last error.
+    public var debugInfo: [EvaluatedStatement] {
+        let s = writer.withLock { $0 }.state
+        var out: [EvaluatedStatement] = [
+            .attribute(name: "wal_bytes", value: .number(.int(s.walBytes))),
+            .attribute(name: "wal_segments", value: .number(.int(Int64(s.walSegments)))),
+        ]
+        for e in s.endpoints {
+            out.append(.block(name: "endpoint", label: "", body: [
+                .attribute(name: "name", value: .string(e.name)),
+                .attribute(name: "url", value: .string(e.url)),
+                .attribute(name: "position", value: .string(e.position)),
+                .attribute(name: "pending_bytes", value: .number(.int(e.pendingBytes))),
+                .attribute(name: "last_error", value: .string(e.lastError)),
+            ]))
+        }
+        return out
+    }
 
     public func receive(_ batch: EntryBatch) async {
         tap.publish(batch.entries, .received)

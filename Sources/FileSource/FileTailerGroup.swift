@@ -3,6 +3,9 @@ import LogCore
 import Logging
 import Metrics
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The engine of one `loki.source.file` component: one tailer per (path, label set) target, a shared positions
 /// store and inotify watcher, a bound on concurrent readers, and the periodic positions sync.
@@ -65,6 +68,25 @@ public final class FileTailerGroup: Sendable {
 
     /// The targets currently being read.
     public var activeTargets: Set<Target> { state.withLock { Set($0.running.keys) } }
+
+    /// What one target's reading stands at: its position (the end of the last acknowledged line) and the file's
+    /// size now (nil when it cannot be read).
+    public struct TargetState: Sendable {
+        public var path: String
+        public var labels: String
+        public var offset: Int64
+        public var size: Int64?
+    }
+
+    /// The state of every target being read, by path.
+    public var targetStates: [TargetState] {
+        activeTargets.sorted { ($0.path, $0.labels.description) < ($1.path, $1.labels.description) }.map { t in
+            let key = PositionKey(path: t.path, labels: t.labels.description)
+            var st = stat()
+            let size = stat(t.path, &st) == 0 ? Int64(st.st_size) : nil
+            return TargetState(path: t.path, labels: key.labels, offset: positions.position(for: key)?.through ?? 0, size: size)
+        }
+    }
 
     /// Changes the reading settings or receivers. When either changed, running tailers stop (and are waited for,
     /// so that their last positions are recorded); the next ``sync(targets:)`` starts them again from there.

@@ -37,6 +37,10 @@ final class EndpointSender: Sendable {
     /// Entries of the batch that was in flight when the agent stopped (sent again first).
     let resent: Int
     private let loggedReasons = Mutex<Set<String>>([])
+    /// The last push that failed since the last success: its status (-1: no answer) and reason.
+    let lastError = Mutex<String>("")
+    /// The push URL without user information (what the API shows).
+    var displayURL: String { url }
     private let compressor: Mutex<GzipCompressor>
 
     init(config: EndpointConfig, wal: WriteAheadLog, writer: WriterConfig, metrics: WriteMetrics, logger: Logger) throws {
@@ -300,11 +304,13 @@ final class EndpointSender: Sendable {
             let elapsed = ContinuousClock.now - started
             metrics.request(host: host, tenant: tenant, status: status, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, size: body.readableBytes)
             if (200..<300).contains(status) {
+                lastError.withLock { $0 = "" }
                 metrics.sent(host: host, tenant: tenant, entries: entryCount, bytes: lineBytes)
                 let now = WallClock.nowNanoseconds()
                 if let oldest = batch.lazy.map(\.timestamp).min() { metrics.latency(host: host, tenant: tenant, seconds: Double(max(0, now - oldest)) / 1e9) }
                 return true
             }
+            lastError.withLock { $0 = status == -1 ? reason : "\(status): \(reason)" }
             let retryable = status == -1 || status >= 500 || (status == 429 && config.retryOn429)
             if !retryable {
                 let why = status == 429 ? "rate_limited" : "ingester_error"

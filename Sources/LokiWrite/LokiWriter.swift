@@ -64,6 +64,36 @@ public final class LokiWriter: LogsReceiver {
         metrics.wal(bytes: wal.size, segments: wal.segmentCount)
     }
 
+    /// What the writer is doing now (for the web API's debug info).
+    public struct State: Sendable {
+        public struct Endpoint: Sendable {
+            public var name: String
+            public var url: String
+            /// The delivery position (`segment:offset`), and the bytes of the log after it.
+            public var position: String
+            public var pendingBytes: Int64
+            public var lastError: String
+        }
+        public var walBytes: Int64
+        public var walSegments: Int
+        public var endpoints: [Endpoint]
+    }
+
+    public var state: State {
+        let end = wal.end
+        let sizes = wal.segmentSizes
+        return State(walBytes: wal.size, walSegments: wal.segmentCount, endpoints: senders.map { s in
+            let p = s.position
+            let pending = sizes.reduce(Int64(0)) { sum, seg in
+                if seg.number < p.segment { return sum }
+                if seg.number == p.segment { return sum + max(0, seg.size - p.offset) }
+                return sum + seg.size
+            }
+            return State.Endpoint(name: s.config.name, url: s.displayURL, position: p.description,
+                                  pendingBytes: p >= end ? 0 : pending, lastError: s.lastError.withLock { $0 })
+        })
+    }
+
     /// Entries of the batches that were in flight at the last stop, sent again first (counted under
     /// `tributary_replayed_entries_total{reason="wal_resend"}`).
     var resentAtStart: Int { senders.reduce(0) { $0 + $1.resent } }

@@ -59,6 +59,12 @@ public protocol HealthReporting: Component {
     var health: ComponentHealth { get }
 }
 
+/// A component that tells what it is doing now (Alloy's debug info, shown by the web API): the files it reads, the
+/// state of its log and endpoints, its watches.
+public protocol DebugInfoReporting: Component {
+    var debugInfo: [EvaluatedStatement] { get }
+}
+
 /// Arguments of a component, decoded from its block body.
 public protocol ComponentArguments: Sendable {
     init(_ decoder: inout BodyDecoder)

@@ -16,4 +16,5 @@ public struct ComponentInfo: Sendable {
     public var health: ComponentHealth
     public var arguments: [EvaluatedStatement]?
     public var exports: [String: Value]?
+    public var debugInfo: [EvaluatedStatement]? = nil
 }

@@ -336,7 +336,8 @@ public actor Controller {
             dataFlowEdgesTo: arguments.dataFlowOwners.filter { nodeIDs.contains($0) },
             health: health,
             arguments: detailed ? arguments : nil,
-            exports: detailed ? (exports[i] ?? [:]) : nil)
+            exports: detailed ? (exports[i] ?? [:]) : nil,
+            debugInfo: detailed ? (components[i] as? any DebugInfoReporting)?.debugInfo : nil)
     }
 
     /// A node's body evaluated for display, with the attributes its component reads as secrets hidden.

@@ -95,6 +95,7 @@ enum WebAPI {
         ]
         if let arguments = info.arguments { fields.append(("arguments", AlloyJSON.body(arguments))) }
         if let exports = info.exports { fields.append(("exports", AlloyJSON.body(exports))) }
+        if let debugInfo = info.debugInfo { fields.append(("debugInfo", AlloyJSON.body(debugInfo))) }
         fields.append(("liveDebuggingEnabled", .bool(liveDebuggingEnabled(info.id, live))))
         return .object(fields)
     }

@@ -9,9 +9,11 @@ import Testing
 
 /// What the web API shows of a running pipeline: graph edges, health, arguments with secrets hidden, exports.
 @Suite(.serialized) struct ComponentInfoTests {
-    func running(_ text: String) async throws -> (Controller, URL) {
+    /// Starts `text` (DIR: a new directory, holding `files` from the start).
+    func running(_ text: String, files: [String: String] = [:]) async throws -> (Controller, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-info-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (name, content) in files { try Data(content.utf8).write(to: dir.appendingPathComponent(name)) }
         let (graph, diags) = load(text.replacingOccurrences(of: "DIR", with: dir.path))
         #expect(diags.isEmpty, "\(diags)")
         let controller = Controller(graph: try #require(graph), storagePath: dir.path, logger: Logger(label: "test"))
@@ -104,5 +106,34 @@ import Testing
         out = []
         AlloyJSON.body(try #require(process?.arguments)).write(to: &out)
         #expect(String(decoding: out, as: UTF8.self).contains(#"{"name":"forward_to","type":"attr","value":{"type":"array","value":[{"type":"capsule","value":"loki.echo.out.receiver"},{"type":"capsule","value":"loki.write.loki.receiver"}]}}"#))
+    }
+
+    /// Debug info: the files being read with offset, size and lag; the log's size and each endpoint's position and
+    /// last error.
+    @Test func debugInfoShowsFilesAndEndpoints() async throws {
+        let (controller, dir) = try await running(Self.pipeline.replacingOccurrences(of: "url = \"http://127.0.0.1:9/loki/api/v1/push\"",
+                                                                                     with: "url = \"http://127.0.0.1:9/loki/api/v1/push\"\n\t\tbatch_wait = \"50ms\"\n\t\tremote_timeout = \"1s\""),
+                                             files: ["a.log": "one\ntwo\n"])
+        func text(_ id: String) async -> String {
+            var out: [UInt8] = []
+            AlloyJSON.body(await controller.componentInfo(id)?.debugInfo ?? []).write(to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+        var source = "", write = ""
+        // The first push fails when its connection attempts time out (remote_timeout).
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            source = await text("loki.source.file.pods")
+            write = await text("loki.write.loki")
+            if source.contains(#""read_offset","type":"attr","value":{"type":"number","value":8}"#) && !write.contains(#""last_error","type":"attr","value":{"type":"string","value":""}"#) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        await controller.stop(drainTimeout: .seconds(1))
+        #expect(source == #"[{"name":"targets_info","type":"block","body":[{"name":"path","type":"attr","value":{"type":"string","value":"\#(dir.path)/a.log"}},{"name":"labels","type":"attr","value":{"type":"string","value":"{}"}},{"name":"is_running","type":"attr","value":{"type":"bool","value":true}},{"name":"read_offset","type":"attr","value":{"type":"number","value":8}},{"name":"size","type":"attr","value":{"type":"number","value":8}},{"name":"lag_bytes","type":"attr","value":{"type":"number","value":0}}]}]"#)
+        #expect(write.contains(#"{"name":"wal_segments","type":"attr","value":{"type":"number","value":1}}"#), "\(write)")
+        #expect(write.contains(#"{"name":"url","type":"attr","value":{"type":"string","value":"http://127.0.0.1:9/loki/api/v1/push"}}"#), "\(write)")
+        #expect(write.contains(#"{"name":"position","type":"attr","value":{"type":"string","value":"1:0"}}"#), "nothing delivered: \(write)")
+        #expect(write.contains("refused"), "the last error names the failure: \(write)")
+        #expect(!write.contains("hunter2"))
     }
 }

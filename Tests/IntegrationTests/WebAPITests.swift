@@ -107,6 +107,8 @@ import Testing
         let auth = try #require((endpoint["body"] as? [[String: Any]])?.first { $0["name"] as? String == "basic_auth" })
         let password = (auth["body"] as? [[String: Any]])?.first { $0["name"] as? String == "password" }
         #expect(password?["value"] as? [String: String] == ["type": "capsule", "value": "(secret)"])
+        let debugInfo = try #require(write["debugInfo"] as? [[String: Any]])
+        #expect(debugInfo.map { $0["name"] as? String ?? "" } == ["wal_bytes", "wal_segments", "endpoint"])
         let exports = try #require(write["exports"] as? [[String: Any]])
         #expect(exports.first?["name"] as? String == "receiver")
         #expect((exports.first?["value"] as? [String: String])?["value"] == "loki.write.loki.receiver")

@@ -175,6 +175,8 @@ public final class WriteAheadLog: Sendable {
 
     /// Bytes on disk.
     public var size: Int64 { state.withLock { $0.segments.reduce(0) { $0 + $1.size } } }
+    /// Each segment's number and size.
+    public var segmentSizes: [(number: UInt32, size: Int64)] { state.withLock { $0.segments.map { ($0.number, $0.size) } } }
     public var segmentCount: Int { state.withLock { $0.segments.count } }
 
     /// The position just after the last record.
