@@ -37,7 +37,7 @@ public final class DryRun {
             if e["receiver"] != nil { e["receiver"] = ReceiverCapsule(ownerID: node.id, receiver: DiscardReceiver()).value }
             exports.append(e)
         }
-        let scope = DryRun.scope(graph.nodes, exports)
+        let scope = Controller.scope(graph.nodes, exports)
         var diags = Diagnostics()
         var nodes: [String: Node] = [:]
         var sourceTargets: [[String]] = []
@@ -80,26 +80,6 @@ public final class DryRun {
                 return true
             }
         }
-    }
-
-    static func scope(_ nodes: [ComponentNode], _ exports: [[String: Value]?]) -> [String: Value] {
-        var root: [String: Value] = [:]
-        func insert(_ path: ArraySlice<String>, _ value: Value, into obj: inout [String: Value]) {
-            let key = path.first!
-            if path.count == 1 {
-                obj[key] = value
-                return
-            }
-            var child: [String: Value] = [:]
-            if case .object(let o)? = obj[key] { child = o }
-            insert(path.dropFirst(), value, into: &child)
-            obj[key] = .object(child)
-        }
-        for (i, n) in nodes.enumerated() {
-            guard let e = exports[i] else { continue }
-            insert(ArraySlice(n.id.split(separator: ".").map(String.init)), .object(e), into: &root)
-        }
-        return root
     }
 
     /// Feeds one entry to every entry point; returns what happened, in order.

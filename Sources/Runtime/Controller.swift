@@ -43,7 +43,7 @@ public actor Controller {
     // MARK: evaluation
 
     /// Nested objects of every known export: `loki.echo.x.receiver` is `scope["loki"]["echo"]["x"]["receiver"]`.
-    static func scope(_ nodes: [ComponentNode], _ exports: [[String: Value]?]) -> [String: Value] {
+    public static func scope(_ nodes: [ComponentNode], _ exports: [[String: Value]?]) -> [String: Value] {
         var root: [String: Value] = [:]
         func insert(_ path: ArraySlice<String>, _ value: Value, into obj: inout [String: Value]) {
             let key = path.first!
