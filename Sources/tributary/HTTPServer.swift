@@ -25,7 +25,7 @@ struct AgentProbes: Sendable {
 /// The agent's HTTP endpoint: `/metrics` (Prometheus text format), `/-/ready`, `/-/healthy` (200 when every
 /// component is healthy, else 500 naming the unhealthy ones and why, as Alloy answers), `/-/reload` (GET or POST:
 /// 200 once the configuration file was re-read and applied, 400 with the diagnostics when it is refused) and
-/// Alloy's web API under `/api/v0/web/` (``WebAPI``).
+/// Alloy's web API under `/api/v0/web/` (``WebAPI``), and the web UI on top of it (``WebUI``).
 final class AgentHTTPServer: Sendable {
     let channel: any Channel
     let group: MultiThreadedEventLoopGroup
@@ -145,6 +145,10 @@ final class AgentHTTPServer: Sendable {
                                                 body: Array((ready ? "Alloy is ready.\n" : "Alloy is not ready.\n").utf8))
                     }
                 default:
+                    if let asset = WebUI.asset(path) {
+                        respond(ctx.value, status: .ok, contentType: asset.contentType, body: asset.body)
+                        break
+                    }
                     switch WebAPI.route(path) {
                     case .components:
                         let components = probes.components

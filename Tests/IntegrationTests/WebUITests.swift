@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// The web UI served by the real binary, in a real headless Chromium (`scripts/browser-eval.py`, the DevTools
+/// protocol): the component list, a component's page, the pipeline graph with live rates, and live debugging.
+@Suite(.serialized) struct WebUITests {
+    /// The value of `expression` in the page at `url` once truthy (JSON-decoded), or its last value.
+    func evaluate(_ url: String, _ expression: String, timeout: Int = 15) throws -> Any? {
+        let (status, out, err) = try runProcess("/usr/bin/python3", [Repo.root.appendingPathComponent("scripts/browser-eval.py").path,
+                                                                   url, expression, String(timeout)])
+        guard status == 0 else {
+            Issue.record("browser-eval failed (\(status)): \(err)")
+            return nil
+        }
+        return try JSONSerialization.jsonObject(with: Data(out.utf8), options: .fragmentsAllowed)
+    }
+
+    @Test func pagesRenderTheRunningPipeline() throws {
+        let dir = temporaryDirectory()
+        let log = dir.appendingPathComponent("app.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let cfg = dir.appendingPathComponent("c.alloy")
+        try Data("""
+        livedebugging {
+        \tenabled = true
+        }
+
+        loki.source.file "app" {
+        \ttargets    = [{"__path__" = "\(log.path)"}]
+        \tforward_to = [loki.process.p.receiver]
+        }
+
+        loki.process "p" {
+        \tforward_to = [loki.echo.out.receiver, loki.write.loki.receiver]
+
+        \tstage.static_labels {
+        \t\tvalues = {team = "data"}
+        \t}
+        }
+
+        loki.echo "out" { }
+
+        loki.write "loki" {
+        \tendpoint {
+        \t\turl = "http://127.0.0.1:9/loki/api/v1/push"
+
+        \t\tbasic_auth {
+        \t\t\tusername = "agent"
+        \t\t\tpassword = "hunter2"
+        \t\t}
+        \t}
+        }
+
+        loki.source.journal "system" {
+        \tpath       = "\(dir.path)/no-journal"
+        \tforward_to = [loki.write.loki.receiver]
+        }
+        """.utf8).write(to: cfg)
+        let agent = try Agent(["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path,
+                               "--server.http.listen-addr", "127.0.0.1:0"])
+        defer { _ = agent.stop(SIGTERM) }
+        #expect(agent.waitFor { $0.listenAddress != nil })
+        let base = "http://\(agent.listenAddress ?? "?")"
+        // Lines keep coming while the pages are open.
+        let writing = Thread {
+            guard let h = try? FileHandle(forWritingTo: log) else { return }
+            for i in 0..<300 {
+                h.seekToEndOfFile()
+                h.write(Data("ui-line-\(i)\n".utf8))
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            try? h.close()
+        }
+        writing.start()
+
+        // The list: every component with its health; the journal source without its directory is unhealthy.
+        #expect(agent.waitFor { _ in httpGet(base + "/api/v0/web/components")?.1.contains("unhealthy") == true })
+        let rows = try evaluate(base + "/", """
+            document.querySelectorAll('tr[data-id]').length >= 5 && Array.from(document.querySelectorAll('tr[data-id]'))
+              .map(r => r.dataset.id + ' ' + r.querySelector('.state').textContent).join('\\n')
+            """) as? String ?? ""
+        #expect(rows.split(separator: "\n").sorted() == ["loki.echo.out healthy", "loki.process.p healthy", "loki.source.file.app healthy",
+                                                        "loki.source.journal.system unhealthy", "loki.write.loki healthy"], "\(rows)")
+
+        // A component's page: arguments (the password hidden), references, debug info.
+        let page = try evaluate(base + "/component/loki.write.loki", """
+            document.getElementById('component-id') && document.querySelector('pre.debug-info') &&
+              [document.getElementById('component-id').textContent, document.querySelector('pre.arguments').textContent,
+               document.querySelector('pre.debug-info').textContent, document.body.textContent.includes('hunter2') ? 'LEAK' : 'ok',
+               Array.from(document.querySelectorAll('a[href^="/component/"]')).map(a => a.textContent).join(',')].join('\\n---\\n')
+            """) as? String ?? ""
+        let parts = page.components(separatedBy: "\n---\n")
+        #expect(parts.count == 5, "\(page)")
+        if parts.count == 5 {
+            #expect(parts[0] == "loki.write.loki")
+            #expect(parts[1].contains("password = (secret)") && parts[1].contains("username = \"agent\""), "\(parts[1])")
+            #expect(parts[1].contains("endpoint {") && parts[1].contains("basic_auth {"), "\(parts[1])")
+            #expect(parts[2].contains("wal_bytes = ") && parts[2].contains("endpoint {"), "\(parts[2])")
+            #expect(parts[3] == "ok", "the password is not in the page")
+            #expect(parts[4].contains("loki.process.p") && parts[4].contains("loki.source.journal.system"), "\(parts[4])")
+        }
+
+        // The graph: one node per component, and the entries per second on the edges once they are measured.
+        let graph = try evaluate(base + "/graph", """
+            document.getElementById('graph') && Array.from(document.querySelectorAll('text.rate')).some(t => t.textContent.endsWith('/s')) &&
+              Array.from(document.querySelectorAll('g.node')).map(g => g.dataset.id).sort().join(',') + '|' +
+              Array.from(document.querySelectorAll('text.rate')).map(t => t.textContent).filter(t => t).join(',')
+            """, timeout: 20) as? String ?? ""
+        #expect(graph.hasPrefix("loki.echo.out,loki.process.p,loki.source.file.app,loki.source.journal.system,loki.write.loki|"), "\(graph)")
+        #expect(graph.contains("/s"), "rates appear: \(graph)")
+
+        // Live debugging: the entries the processing component receives and emits.
+        let live = try evaluate(base + "/debug/loki.process.p", """
+            document.getElementById('live') && document.getElementById('live').textContent.includes('[OUT]') &&
+              Array.from(document.querySelectorAll('#live div')).map(d => d.textContent).find(t => t.startsWith('[OUT]'))
+            """) as? String ?? ""
+        #expect(live.hasPrefix("[OUT]: timestamp: ") && live.contains("entry: ui-line-") && live.contains("team=\"data\""), "\(live)")
+    }
+}
