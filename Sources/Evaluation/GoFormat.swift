@@ -229,18 +229,8 @@ enum GoFormat {
         return false
     }
 
-    /// Go's `%v`/`%g` of a float64: shortest representation, exponent when < 1e-4 or ≥ 1e21.
-    static func shortestG(_ d: Double, upper: Bool = false) -> String {
-        if d == 0 { return d.sign == .minus ? "-0" : "0" }
-        let a = abs(d)
-        if a < 1e-4 || a >= 1e21 {
-            var s = "\(d)"      // Swift: 1e-05 → "1e-05"; normalise to Go's "1e-05"
-            if !s.contains("e") { s = cFormat("%e", d) }
-            s = fixExponent(s.replacingMantissaTrailingZeros())
-            return upper ? s.uppercased() : s
-        }
-        return GoFloat.formatPlain(d)
-    }
+    /// Go's `%v`/`%g` of a float64 (strconv's shortest 'g').
+    static func shortestG(_ d: Double, upper: Bool = false) -> String { GoFloat.formatShortestG(d, upper: upper) }
 
     /// Go writes at least two exponent digits: `1e+06`, `1e-05`.
     private static func fixExponent(_ s: String) -> String {

@@ -21,6 +21,8 @@ public protocol StageArguments {
     mutating func blocks(withPrefix prefix: String) -> [(String, Self)]
     /// Reports a problem with the stage's configuration (or with one attribute of it).
     mutating func error(_ message: String, attribute: String?)
+    /// Reports something that works but is probably not what was meant (shown by `validate` and `run`).
+    mutating func warning(_ message: String, attribute: String?)
     /// Merges what a nested block reported (unknown names included) into this one.
     mutating func absorb(_ nested: inout Self)
 }

@@ -68,6 +68,19 @@ import Codecs
         ]
         for (v, text) in cases { #expect(GoFloat.formatPlain(v) == text, "\(v)") }
     }
+
+    @Test func formatsAsStrconvFormatFloatG() {
+        // Go's strconv.FormatFloat(v, 'g', -1, 64), which fmt's %v and %g print: an exponent below 1e-4 and from 1e6.
+        let cases: [(Double, String)] = [
+            (0, "0"), (-0.0, "-0"), (1, "1"), (-42, "-42"), (0.1, "0.1"), (1.5, "1.5"), (123456, "123456"),
+            (999999, "999999"), (1e6, "1e+06"), (1234567, "1.234567e+06"), (1e20, "1e+20"), (1e21, "1e+21"),
+            (123456.789, "123456.789"), (0.0001, "0.0001"), (0.00001, "1e-05"), (-2.5e-7, "-2.5e-07"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"), (5e-324, "5e-324"), (12345678901234567890, "1.2345678901234567e+19"),
+            (0.30000000000000004, "0.30000000000000004"), (.nan, "NaN"), (.infinity, "+Inf"), (-.infinity, "-Inf"),
+        ]
+        for (v, text) in cases { #expect(GoFloat.formatShortestG(v) == text, "\(v)") }
+        #expect(GoFloat.formatShortestG(1e20, upper: true) == "1E+20")
+    }
 }
 
 @Suite struct TextTests {

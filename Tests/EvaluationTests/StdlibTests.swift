@@ -112,6 +112,8 @@ import Glibc
 
     @Test func stringFunctions() throws {
         #expect(try eval("string.format(\"%s-%d-%05.1f-%v-%q-%t\", \"a\", 7, 3.14159, 1.5, \"q\", true)").s == "a-7-003.1-1.5-\"q\"-true")
+        // %v and %g of a float are Go's shortest 'g': an exponent from 1e6 (issue 18: 1e20 printed all its digits).
+        #expect(try eval("string.format(\"%v %v %g %v %G\", 1e20, 123456.0, 1234567.0, 0.00001, 1e21)").s == "1e+20 123456 1.234567e+06 1e-05 1E+21")
         #expect(try eval("format(\"%s\", 1)").s == "%!s(int=1)")
         #expect(try eval("string.format(\"%[2]s %[1]s\", \"a\", \"b\")").s == "b a")
         #expect(try eval("string.format(\"%x %X %o %b %%\", 255, 255, 8, 5)").s == "ff FF 10 101 %")

@@ -20,4 +20,13 @@ import Testing
         #expect(e.x("level") == "", "a group that did not take part is empty")
         #expect(StageHarness.errors(#"stage.regex { expression = "(unclosed" }"#).first?.contains("invalid regex") == true)
     }
+
+    /// Alloy accepts an expression without a named group (the stage then extracts nothing): so does Tributary,
+    /// with a warning.
+    @Test func noNamedGroupIsAWarningNotAnError() throws {
+        let h = try StageHarness(#"stage.regex { expression = "^(\\d+) (.*)$" }"#)
+        #expect(h.warnings == ["the expression has no named capture group (?P<name>…): this stage extracts nothing"])
+        let e = try #require(h.one("42 hello"))
+        #expect(e.line == "42 hello" && e.x("1") == nil, "the entry passes unchanged")
+    }
 }

@@ -8,6 +8,8 @@ import Syntax
 /// Builds a `loki.process` pipeline from stage blocks written in Alloy syntax, through the real decoder.
 struct StageHarness {
     let pipeline: Pipeline
+    /// The warnings the stage blocks produced.
+    let warnings: [String]
     let ctx = PipelineContext(componentID: "loki.process.test", logger: Logger(label: "test"), metrics: ProcessMetrics(componentID: "loki.process.test"))
 
     struct ConfigError: Error { var diagnostics: [String] }
@@ -20,6 +22,7 @@ struct StageHarness {
         let args = LokiProcessComponent.Arguments(&d)
         d.finish()
         if d.diagnostics.hasErrors { throw ConfigError(diagnostics: d.diagnostics.items.map(\.message)) }
+        warnings = d.diagnostics.items.filter { $0.severity == .warning }.map(\.message)
         // The tests look at the extracted map after the last stage, so it must be filled as if a stage read it.
         pipeline = Pipeline(args.pipeline.stages, extractedReadAfter: true)
     }

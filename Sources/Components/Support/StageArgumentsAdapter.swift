@@ -25,6 +25,7 @@ struct BodyStageArguments: StageArguments {
     }
 
     mutating func error(_ message: String, attribute: String?) { decoder.error(message, attribute: attribute) }
+    mutating func warning(_ message: String, attribute: String?) { decoder.warning(message, attribute: attribute) }
 
     mutating func absorb(_ nested: inout BodyStageArguments) { decoder.absorb(&nested.decoder) }
 }

@@ -17,7 +17,10 @@ final class RegexStage: EntryStage {
         labelsFromGroups = a.bool("labels_from_groups") ?? false
         if a.has("source") && source == "" { a.error("source cannot be empty", attribute: "source") }
         named = regex.map { re in re.groupNames.enumerated().compactMap { i, n in n.map { (i, $0) } } } ?? []
-        if let regex, named.isEmpty { _ = regex; a.error("regex must contain at least one named capture group", attribute: "expression") }
+        // Alloy accepts it; such a stage extracts nothing.
+        if regex != nil && named.isEmpty {
+            a.warning("the expression has no named capture group (?P<name>…): this stage extracts nothing", attribute: "expression")
+        }
     }
 
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
