@@ -19,6 +19,7 @@ public enum StageFactory {
         case "stage.multiline": return MultilineStage(&a)
         case "stage.output": return OutputStage(&a)
         case "stage.pack": return PackStage(&a)
+        case "stage.pattern": return PatternStage(&a)
         case "stage.regex": return RegexStage(&a)
         case "stage.replace": return ReplaceStage(&a)
         case "stage.sampling": return SamplingStage(&a)
