@@ -29,8 +29,8 @@ final class EndpointSender: Sendable {
     let cursorName: String
     private let httpConfig: HTTPClient.Configuration
     private let host: String
-    /// The push URL without user information.
-    private let url: String
+    /// The push URL without user information (also what the web API shows).
+    let url: String
     /// The endpoint's client settings, with the URL's user information as basic auth when nothing else is set.
     private let settings: HTTPClientSettings
     private let cursor: Mutex<WALPosition>
@@ -39,8 +39,6 @@ final class EndpointSender: Sendable {
     private let loggedReasons = Mutex<Set<String>>([])
     /// The last push that failed since the last success: its status (-1: no answer) and reason.
     let lastError = Mutex<String>("")
-    /// The push URL without user information (what the API shows).
-    var displayURL: String { url }
     private let compressor: Mutex<GzipCompressor>
 
     init(config: EndpointConfig, wal: WriteAheadLog, writer: WriterConfig, metrics: WriteMetrics, logger: Logger) throws {

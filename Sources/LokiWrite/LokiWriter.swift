@@ -82,14 +82,14 @@ public final class LokiWriter: LogsReceiver {
     public var state: State {
         let end = wal.end
         let sizes = wal.segmentSizes
-        return State(walBytes: wal.size, walSegments: wal.segmentCount, endpoints: senders.map { s in
+        return State(walBytes: sizes.reduce(0) { $0 + $1.size }, walSegments: sizes.count, endpoints: senders.map { s in
             let p = s.position
             let pending = sizes.reduce(Int64(0)) { sum, seg in
                 if seg.number < p.segment { return sum }
                 if seg.number == p.segment { return sum + max(0, seg.size - p.offset) }
                 return sum + seg.size
             }
-            return State.Endpoint(name: s.config.name, url: s.displayURL, position: p.description,
+            return State.Endpoint(name: s.config.name, url: s.url, position: p.description,
                                   pendingBytes: p >= end ? 0 : pending, lastError: s.lastError.withLock { $0 })
         })
     }

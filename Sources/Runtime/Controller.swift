@@ -1,4 +1,5 @@
 import Logging
+import Platform
 import Synchronization
 import Evaluation
 import Syntax
@@ -20,6 +21,9 @@ public actor Controller {
     /// When each component was built (Unix nanoseconds), and the components whose run returned on its own.
     private var startedAt: [String: Int64] = [:]
     private var exited: Set<String> = []
+    /// Where each component's secret attributes are, relative to its block (from its last decode): what the web
+    /// API shows as `(secret)` without decoding the arguments again.
+    private var secretAttributes: [String: Set<Int>] = [:]
     private var updateTask: Task<Void, Never>?
     public private(set) var isReady = false
     /// The newest unprocessed exports of each component that published; a burst of publications is evaluated once.
@@ -65,12 +69,32 @@ public actor Controller {
 
     /// Decodes the arguments of node `i` against `scope`.
     static func decodeArguments(_ node: ComponentNode, scope: [String: Value], allowExperimental: Bool) -> (any Sendable, Diagnostics) {
+        let d = decode(node, scope: scope, allowExperimental: allowExperimental)
+        return (d.arguments, d.diagnostics)
+    }
+
+    /// A decoded body: the arguments, the diagnostics, and where the attributes read as secrets are (relative to
+    /// the block's start, so that they stay right when a reload moves an unchanged block).
+    struct Decoded {
+        var arguments: any Sendable
+        var diagnostics: Diagnostics
+        var secrets: Set<Int>
+    }
+
+    static func decode(_ node: ComponentNode, scope: [String: Value], allowExperimental: Bool) -> Decoded {
         let ev = Evaluator(source: node.source, scope: scope, allowExperimental: allowExperimental)
         let b = node.block
         var d = BodyDecoder(evaluator: ev, body: b.body, anchor: (b.nameOffset, b.lcurly))
         let args = node.registration.decode(&d)
         d.finish()
-        return (args, d.diagnostics)
+        return Decoded(arguments: args, diagnostics: d.diagnostics, secrets: Set(d.secretAttributes.map { $0 - b.nameOffset }))
+    }
+
+    /// Decodes `node`'s arguments and remembers where its secrets are.
+    private func decodeRecordingSecrets(_ node: ComponentNode, scope: [String: Value]) -> (any Sendable, Diagnostics) {
+        let d = Controller.decode(node, scope: scope, allowExperimental: allowExperimental)
+        secretAttributes[node.id] = d.secrets
+        return (d.arguments, d.diagnostics)
     }
 
     /// Type-checks every component's arguments with its dependencies' exports at their zero values.
@@ -90,8 +114,7 @@ public actor Controller {
     /// Builds and starts every component in dependency order; throws the diagnostics of the first that fails.
     public func start() async throws {
         for i in graph.nodes.indices {
-            let (args, diags) = Controller.decodeArguments(graph.nodes[i], scope: Controller.scope(graph.nodes, exports),
-                                                           allowExperimental: allowExperimental)
+            let (args, diags) = decodeRecordingSecrets(graph.nodes[i], scope: Controller.scope(graph.nodes, exports))
             if diags.hasErrors { throw diags }
             try await build(i, args)
         }
@@ -128,7 +151,7 @@ public actor Controller {
         }
         components[i] = component
         exports[i] = component.exports
-        startedAt[id] = Controller.nowNanoseconds()
+        startedAt[id] = WallClock.nowNanoseconds()
         exited.remove(id)
         tasks[i] = Task { [weak self] in
             await component.run()
@@ -140,12 +163,6 @@ public actor Controller {
     private func markExited(_ id: String, _ component: any Component) {
         // Only if it is still the running instance (not one a reload replaced).
         if let i = graph.nodes.firstIndex(where: { $0.id == id }), components[i] === component { exited.insert(id) }
-    }
-
-    static func nowNanoseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 
     /// What a reload did.
@@ -189,8 +206,7 @@ public actor Controller {
                 result.unchanged += 1
                 continue
             }
-            let (args, diags) = Controller.decodeArguments(node, scope: Controller.scope(graph.nodes, exports),
-                                                           allowExperimental: allowExperimental)
+            let (args, diags) = decodeRecordingSecrets(node, scope: Controller.scope(graph.nodes, exports))
             result.diagnostics.append(contentsOf: diags)
             if diags.hasErrors { continue }
             if let component = components[j] {
@@ -270,7 +286,7 @@ public actor Controller {
             for j in dependents.sorted() {
                 guard let component = components[j] else { continue }
                 let node = graph.nodes[j]
-                let (args, diags) = Controller.decodeArguments(node, scope: scope, allowExperimental: allowExperimental)
+                let (args, diags) = decodeRecordingSecrets(node, scope: scope)
                 if diags.hasErrors {
                     logger.error("failed to evaluate arguments", metadata: ["component": "\(node.id)", "err": "\(diags)"])
                     continue
@@ -316,7 +332,7 @@ public actor Controller {
 
     private func info(_ i: Int, scope: [String: Value], detailed: Bool) -> ComponentInfo {
         let node = graph.nodes[i]
-        let arguments = Controller.displayedArguments(node, scope: scope, allowExperimental: allowExperimental)
+        let arguments = displayedArguments(node, scope: scope)
         var health: ComponentHealth
         if components[i] == nil {
             health = ComponentHealth(state: .unknown, message: "component not built")
@@ -340,14 +356,12 @@ public actor Controller {
             debugInfo: detailed ? (components[i] as? any DebugInfoReporting)?.debugInfo : nil)
     }
 
-    /// A node's body evaluated for display, with the attributes its component reads as secrets hidden.
-    static func displayedArguments(_ node: ComponentNode, scope: [String: Value], allowExperimental: Bool) -> [EvaluatedStatement] {
+    /// A node's body evaluated for display, with the attributes its component reads as secrets hidden (where its
+    /// last decode found them; a node never decoded is decoded now to find them).
+    private func displayedArguments(_ node: ComponentNode, scope: [String: Value]) -> [EvaluatedStatement] {
+        let relative = secretAttributes[node.id] ?? Controller.decode(node, scope: scope, allowExperimental: allowExperimental).secrets
         let ev = Evaluator(source: node.source, scope: scope, allowExperimental: allowExperimental)
-        let b = node.block
-        var d = BodyDecoder(evaluator: ev, body: b.body, anchor: (b.nameOffset, b.lcurly))
-        _ = node.registration.decode(&d)
-        d.finish()
-        return ev.evaluateBody(b.body, secrets: d.secretAttributes)
+        return ev.evaluateBody(node.block.body, secrets: Set(relative.map { $0 + node.block.nameOffset }))
     }
 
     /// The components that report themselves unhealthy, in configuration order, with their messages.

@@ -108,6 +108,23 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self).contains(#"{"name":"forward_to","type":"attr","value":{"type":"array","value":[{"type":"capsule","value":"loki.echo.out.receiver"},{"type":"capsule","value":"loki.write.loki.receiver"}]}}"#))
     }
 
+    /// Where secrets are is remembered per block: a reload that moves an unchanged block (a component added above
+    /// it) still hides them.
+    @Test func secretsStayHiddenWhenAReloadMovesTheBlock() async throws {
+        let (controller, dir) = try await running(Self.pipeline)
+        let moved = "loki.echo \"first\" { }\n\n" + Self.pipeline.replacingOccurrences(of: "DIR", with: dir.path)
+        let (graph, diags) = load(moved)
+        #expect(diags.isEmpty, "\(diags)")
+        let result = await controller.reload(try #require(graph), drainTimeout: .seconds(1))
+        #expect(result.added == ["loki.echo.first"] && !result.diagnostics.hasErrors)
+        let write = await controller.componentInfo("loki.write.loki")
+        await controller.stop(drainTimeout: .seconds(1))
+        var out: [UInt8] = []
+        AlloyJSON.body(try #require(write?.arguments)).write(to: &out)
+        let text = String(decoding: out, as: UTF8.self)
+        #expect(!text.contains("hunter2") && text.contains(#"{"name":"password","type":"attr","value":{"type":"capsule","value":"(secret)"}}"#), "\(text)")
+    }
+
     /// Debug info: the files being read with offset, size and lag; the log's size and each endpoint's position and
     /// last error.
     @Test func debugInfoShowsFilesAndEndpoints() async throws {
