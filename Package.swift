@@ -47,9 +47,11 @@ let package = Package(
         .target(name: "RE2", dependencies: ["CRE2"], swiftSettings: optimize),
         // Prometheus relabel rules and their application.
         .target(name: "Relabel", dependencies: ["LogCore", "RE2"], swiftSettings: optimize),
+        // JMESPath (Community edition, as go-jmespath): lexer, parser, interpreter, functions. Used by stage.json.
+        .target(name: "JMESPath", dependencies: ["Codecs"], swiftSettings: optimize),
         // loki.process: the pipeline and one file per stage.
         .target(name: "Process", dependencies: [
-            "Codecs", "LogCore", "Platform", "RE2",
+            "Codecs", "JMESPath", "LogCore", "Platform", "RE2",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),
@@ -175,6 +177,7 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "LogCoreTests", dependencies: ["LogCore"]),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "RE2", "LogCore"]),
+        .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "Codecs"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProcessTests", dependencies: ["Process", "RE2", "LogCore", "Platform", "Components", "Evaluation", "Runtime", "Syntax"]),
         .testTarget(name: "FileSourceTests", dependencies: ["FileSource", "LogCore"]),
         .testTarget(name: "JournalSourceTests", dependencies: [

@@ -21,6 +21,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
+# jmespath (PyPI): the JMESPath reference implementation the JMESPath tests compare against.
+if ! python3 -c "import jmespath" >/dev/null 2>&1; then
+  echo "installing: jmespath (PyPI)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check jmespath 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages jmespath
+fi
+
 # kubernetes-validate (PyPI; it bundles the Kubernetes schemas) checks the rendered manifests offline.
 if ! command -v kubernetes-validate >/dev/null 2>&1; then
   echo "installing: kubernetes-validate (PyPI)" >&2

@@ -1,20 +1,28 @@
 import Codecs
+import JMESPath
 import LogCore
 import RE2
 
 /// `stage.json`: parses the line (or an extracted value) as a JSON object and stores JMESPath `expressions`
-/// and keys matching `regex` in the extracted map. Malformed input is left alone, or dropped with `drop_malformed`.
+/// (the whole Community edition) and keys matching `regex` in the extracted map. Malformed input is left alone, or
+/// dropped with `drop_malformed`; an expression whose search fails on a line sets nothing, as in Alloy.
 final class JSONStage: EntryStage {
-    let expressions: [(String, JMESPath)]
+    let expressions: [(String, JMESPathExpression)]
     let regex: RE2?
     let source: String?
     let dropMalformed: Bool
 
     init(_ a: inout some StageArguments) {
-        var exprs: [(String, JMESPath)] = []
+        var exprs: [(String, JMESPathExpression)] = []
         for (name, expr) in (a.map("expressions") ?? [:]).sorted(by: { $0.key < $1.key }) {
-            do { exprs.append((name, try JMESPath(expr.isEmpty ? name : expr))) } catch {
-                a.error("could not compile JMESPath expression for \"\(name)\": \((error as? JMESPath.ParseError)?.message ?? "\(error)")", attribute: "expressions")
+            do {
+                let compiled = try JMESPathExpression(expr.isEmpty ? name : expr)
+                for problem in compiled.problems {
+                    a.warning("JMESPath expression for \"\(name)\" will fail on every line: \(problem)", attribute: "expressions")
+                }
+                exprs.append((name, compiled))
+            } catch {
+                a.error("could not compile JMESPath expression for \"\(name)\" (\(expr.isEmpty ? name : expr)): \(error)", attribute: "expressions")
             }
         }
         expressions = exprs
@@ -38,8 +46,8 @@ final class JSONStage: EntryStage {
         guard let doc, case .object(let fields) = doc else {
             return dropMalformed ? "malformed_json" : nil
         }
-        for (name, path) in expressions {
-            if let v = path.evaluate(doc) { e.extracted[name] = v.extracted } else { e.extracted[name] = .null }
+        for (name, expression) in expressions {
+            if let v = try? expression.search(doc) { e.extracted[name] = v.extracted }
         }
         if let regex {
             for (k, v) in fields where regex.matches(k) { e.extracted[k] = v.extracted }
