@@ -57,9 +57,11 @@ let package = Package(
         ], swiftSettings: optimize),
         // zlib, for reading rotated .gz files.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libbz2, for reading rotated .bz2 files.
+        .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
         // local.file_match and loki.source.file.
         .target(name: "FileSource", dependencies: [
-            "Codecs", "LogCore", "Platform", "CZlib",
+            "Codecs", "LogCore", "Platform", "CZlib", "CBzip2",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),

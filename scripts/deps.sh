@@ -5,9 +5,9 @@ set -euo pipefail
 
 # System libraries and tools the build and the tests use (openssl makes the TLS certificates of the fake API server;
 # systemd-journal-remote writes the real journal files of the journal tests, benchmark and example).
-# prometheus ships promtool, which checks and unit-tests the alert rules of deploy/alerts/. chromium renders the web
+# libbz2-dev reads rotated .bz2 files (bzip2 writes them in the tests); prometheus ships promtool, which checks and unit-tests the alert rules of deploy/alerts/. chromium renders the web
 # UI in its tests (headless, driven by scripts/browser-eval.py).
-REQUIRED_PACKAGES=(zlib1g-dev libre2-dev libdeflate-dev libisal-dev libsystemd-dev pkg-config openssl systemd-journal-remote prometheus chromium)
+REQUIRED_PACKAGES=(zlib1g-dev libbz2-dev bzip2 libre2-dev libdeflate-dev libisal-dev libsystemd-dev pkg-config openssl systemd-journal-remote prometheus chromium)
 
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do

@@ -62,9 +62,7 @@ public final class LokiSourceFileComponent: TypedComponent, DebugInfoReporting {
                 let enabled: Bool = z.required("enabled")
                 let format: String = z.required("format")
                 let delay: AlloyDuration = z.attribute("initial_delay", default: .zero)
-                if format == "bz2" {
-                    z.error("decompression format bz2 is not supported by Tributary; use gz or z", attribute: "format")
-                } else if let f = DecompressionConfig.Format(rawValue: format) {
+                if let f = DecompressionConfig.Format(rawValue: format) {
                     if enabled { tailer.decompression = DecompressionConfig(format: f, initialDelay: delay.swiftDuration) }
                 } else if z.has("format") {
                     z.error("decompression format must be one of gz, z, bz2", attribute: "format")

@@ -1,12 +1,11 @@
 import Platform
-import CZlib
 import LogCore
 import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Reads a compressed file (gzip or zlib, e.g. a kubelet-rotated `0.log.20261125-100000.gz`) once through zlib:
+/// Reads a compressed file (gzip, zlib or bzip2, e.g. a kubelet-rotated `0.log.20261125-100000.gz`) once:
 /// waits `initial_delay`, skips the decompressed bytes already acknowledged, forwards the rest line by line,
 /// flushes the last unterminated line at the end and keeps the final position, so a finished archive is never
 /// forwarded twice. Offsets are in decompressed bytes.
@@ -54,16 +53,15 @@ struct CompressedFileReader {
             skip = 0
         }
 
-        var stream = z_stream()
-        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            logger.error("cannot initialise zlib")
+        guard let decompressor = decompression.format.makeDecompressor() else {
+            logger.error("cannot initialise the \(decompression.format.rawValue) decompressor")
             return
         }
-        defer { inflateEnd(&stream) }
         var splitter = LineSplitter(encoding: ctx.config.encoding ?? .utf8, maxLineSize: ctx.config.maxLineSize)
         var input = [UInt8](repeating: 0, count: 64 * 1024)
         var output = [UInt8](repeating: 0, count: 256 * 1024)
         var produced: Int64 = 0   // decompressed bytes so far
+        var insideStream = false   // bytes read since the last stream end: a file that stops here was cut short
         let encoding = ctx.config.encoding ?? .utf8
 
         func forward(_ entries: [LogEntry], acked: Int64) async {
@@ -89,24 +87,20 @@ struct CompressedFileReader {
                 logger.error("cannot read compressed file", metadata: ["err": "\(path): \(String(cString: strerror(errno)))"])
                 return
             }
-            if n == 0 { break }
+            // At the end of the file the decompressor is still drained: bzip2 consumes a whole block before it
+            // gives out its bytes.
+            let atEnd = n == 0
             var consumedInput = 0
-            while consumedInput < n {
-                var have = 0
-                var status: Int32 = Z_OK
-                input.withUnsafeMutableBytes { inRaw in
+            while true {
+                let (consumed, have, step) = input.withUnsafeBytes { inRaw in
                     output.withUnsafeMutableBytes { outRaw in
-                        stream.next_in = inRaw.baseAddress!.assumingMemoryBound(to: Bytef.self) + consumedInput
-                        stream.avail_in = uInt(n - consumedInput)
-                        stream.next_out = outRaw.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                        stream.avail_out = uInt(outRaw.count)
-                        status = inflate(&stream, Z_NO_FLUSH)
-                        have = outRaw.count - Int(stream.avail_out)
-                        consumedInput = n - Int(stream.avail_in)
+                        decompressor.step(UnsafeRawBufferPointer(rebasing: inRaw[consumedInput..<n]), outRaw)
                     }
                 }
-                if status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR {
-                    logger.error("corrupt compressed file", metadata: ["err": "\(path): zlib status \(status)", "decompressed": "\(produced)"])
+                consumedInput += consumed
+                if consumed > 0 || have > 0 { insideStream = true }
+                if case .corrupt(let message) = step {
+                    logger.error("corrupt compressed file", metadata: ["err": "\(path): \(message)", "decompressed": "\(produced)"])
                     break readLoop
                 }
                 if have > 0 {
@@ -122,9 +116,18 @@ struct CompressedFileReader {
                         await forward(entries, acked: produced - Int64(splitter.pendingBytes))
                     }
                 }
-                // Concatenated gzip members are one file: start the next member.
-                if status == Z_STREAM_END { inflateReset(&stream) }
-                if status == Z_BUF_ERROR && have == 0 { break }
+                // Concatenated members (gzip) or streams (bzip2) are one file: start the next one.
+                if case .streamEnd = step {
+                    decompressor.reset()
+                    insideStream = false
+                }
+                if consumed == 0 && have == 0 { break }
+            }
+            if atEnd {
+                if insideStream {
+                    logger.warning("compressed file ends inside a stream: truncated, or still being written", metadata: ["decompressed": "\(produced)"])
+                }
+                break
             }
         }
         var last: [LogEntry] = []

@@ -8,7 +8,7 @@ public enum PositionsErrorPolicy: String, Sendable {
 
 /// Compressed rotated files (`decompression` block).
 public struct DecompressionConfig: Sendable, Equatable {
-    public enum Format: String, Sendable { case gz, z }
+    public enum Format: String, Sendable, CaseIterable { case gz, z, bz2 }
     public var format: Format
     public var initialDelay: Duration
     public init(format: Format, initialDelay: Duration) {

@@ -145,6 +145,67 @@ import Testing
         await h.stop()
     }
 
+    /// Runs a compressor from the system (`gzip`, `bzip2`) on files of the harness' directory.
+    func compress(_ tool: String, _ arguments: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [tool] + arguments
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(tool) \(arguments)")
+    }
+
+    @Test func bzip2RotatedFilesAreReadWholeAcrossBlocksAndStreams() async throws {
+        let h = try TailHarness { $0.decompression = DecompressionConfig(format: .bz2, initialDelay: .zero) }
+        // 120,000 lines (about 3 MB) at bzip2's smallest block size (100 kB): dozens of blocks, each consumed whole
+        // before its bytes come out.
+        let first = TailHarness.numbered("bz-a", 0..<120_000)
+        h.append("a.log", TailHarness.text(first))
+        let second = TailHarness.numbered("bz-b", 0..<500)
+        h.append("b.log", TailHarness.text(second) + "last-unterminated")
+        try compress("bzip2", ["-1", h.path("a.log"), h.path("b.log")])
+        // Two streams in one file, as pbzip2 writes: read as one file.
+        let joined = try Data(contentsOf: URL(fileURLWithPath: h.path("a.log.bz2"))) + Data(contentsOf: URL(fileURLWithPath: h.path("b.log.bz2")))
+        try joined.write(to: URL(fileURLWithPath: h.path("0.log.20261125-100000.bz2")))
+        h.tail(["0.log.20261125-100000.bz2"])
+        #expect(await h.collector.wait(timeout: .seconds(60)) { $0.count == 120_501 })
+        #expect(h.collector.all == first + second + ["last-unterminated"])
+        await h.stop()
+        // Read again after a restart: nothing is forwarded twice.
+        try h.start()
+        h.tail(["0.log.20261125-100000.bz2"])
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(h.collector.all.count == 120_501)
+        await h.stop()
+    }
+
+    @Test func aTruncatedOrCorruptBzip2FileGivesWhatItHoldsAndStops() async throws {
+        let h = try TailHarness { $0.decompression = DecompressionConfig(format: .bz2, initialDelay: .zero) }
+        let cut = TailHarness.numbered("cut", 0..<60_000), bad = TailHarness.numbered("bad", 0..<60_000)
+        h.append("c.log", TailHarness.text(cut))
+        h.append("d.log", TailHarness.text(bad))
+        try compress("bzip2", ["-1", h.path("c.log"), h.path("d.log")])
+        let c = try Data(contentsOf: URL(fileURLWithPath: h.path("c.log.bz2")))
+        try c.prefix(c.count / 2).write(to: URL(fileURLWithPath: h.path("cut.bz2")))
+        var d = try Data(contentsOf: URL(fileURLWithPath: h.path("d.log.bz2")))
+        d[d.count / 2] ^= 0xFF
+        try d.write(to: URL(fileURLWithPath: h.path("bad.bz2")))
+        h.tail(["cut.bz2", "bad.bz2"])
+        try await Task.sleep(for: .seconds(3))
+        let got = h.collector.all
+        // The truncated file: the lines of its whole blocks, in order, then the part of the next line that was
+        // there (flushed at the end, as for any file's unterminated last line).
+        let fromCut = got.filter { $0.hasPrefix("cut") }
+        #expect(fromCut.count > 10_000 && fromCut.count < 60_000, "\(fromCut.count)")
+        #expect(Array(fromCut.dropLast()) == Array(cut.prefix(fromCut.count - 1)))
+        #expect(fromCut.last.map { cut[fromCut.count - 1].hasPrefix($0) } == true)
+        // The corrupt file: the blocks before the damaged one arrive exactly; reading stops at the damage.
+        let fromBad = got.filter { $0.hasPrefix("bad") }
+        let exact = zip(fromBad, bad).prefix { $0 == $1 }.count
+        #expect(exact > 10_000 && fromBad.count < 60_000, "\(exact) exact of \(fromBad.count)")
+        await h.stop()
+    }
+
     @Test func aTwentyMebibyteLineIsTruncatedAndTheNextLineSurvives() async throws {
         let h = try TailHarness()
         var huge = [UInt8](repeating: UInt8(ascii: "x"), count: 20 * 1024 * 1024)
