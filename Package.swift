@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
@@ -141,6 +141,8 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "TestSupport/FakeKubeAPI"),
+        // HTTP stand-ins written by hand on loopback sockets: a CONNECT proxy and an OAuth2 token endpoint.
+        .target(name: "LoopbackServers", path: "TestSupport/LoopbackServers"),
         // A throw-away CA and server certificate (openssl) for the TLS tests and benchmarks.
         .target(name: "TestTLS", path: "TestSupport/TestTLS"),
         // Real journal files for the journal tests and benchmark, written by systemd-journal-remote.
@@ -186,10 +188,14 @@ let package = Package(
             "JournalSource", "JournalFixtures", "LogCore", "Relabel", "Components", "Evaluation", "Runtime", "Syntax",
         ]),
         .testTarget(name: "KubeDiscoveryTests", dependencies: [
-            "KubeDiscovery", "LogCore", "FakeKubeAPI", "TestTLS", "HTTPClientSupport", "Components", "Evaluation", "Runtime", "Syntax",
+            "KubeDiscovery", "LogCore", "FakeKubeAPI", "TestTLS", "HTTPClientSupport", "LoopbackServers", "Components", "Evaluation", "Runtime", "Syntax",
         ], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTTPClientSupportTests", dependencies: [
+            "HTTPClientSupport", "LoopbackServers", "Platform",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "LokiWriteTests", dependencies: [
-            "LokiWrite", "LogCore", "Platform", "FakeLoki", "HTTPClientSupport", "TestTLS",
+            "LokiWrite", "LogCore", "Platform", "FakeLoki", "HTTPClientSupport", "LoopbackServers", "TestTLS",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

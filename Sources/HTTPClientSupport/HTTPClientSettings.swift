@@ -12,31 +12,27 @@ public struct HTTPClientSettings: Sendable, Equatable {
     public var tls: TLSSettings? = nil
     /// Extra request headers (`http_headers`); each name may carry several values.
     public var headers: [(name: String, value: String)] = []
-    /// An HTTP proxy (`proxy_url`, `http://host:port`).
-    public var proxyURL: String? = nil
+    /// The proxy arguments (`proxy_url`, `no_proxy`, `proxy_from_environment`, `proxy_connect_header`).
+    public var proxy = ProxySettings()
     public var followRedirects = true
     public var enableHTTP2 = true
 
     public init() {}
 
     public static func == (a: HTTPClientSettings, b: HTTPClientSettings) -> Bool {
-        a.auth == b.auth && a.tls == b.tls && a.proxyURL == b.proxyURL && a.followRedirects == b.followRedirects
+        a.auth == b.auth && a.tls == b.tls && a.proxy == b.proxy && a.followRedirects == b.followRedirects
             && a.enableHTTP2 == b.enableHTTP2 && a.headers.map(\.name) == b.headers.map(\.name) && a.headers.map(\.value) == b.headers.map(\.value)
     }
 
-    /// The AsyncHTTPClient configuration these settings describe.
-    public func clientConfiguration(connectTimeout: Duration = .seconds(10), readTimeout: Duration? = nil) throws -> HTTPClient.Configuration {
+    /// The AsyncHTTPClient configuration these settings describe, for requests to `target` (the proxy is chosen
+    /// for that server).
+    public func clientConfiguration(for target: String, connectTimeout: Duration = .seconds(10), readTimeout: Duration? = nil) throws -> HTTPClient.Configuration {
         var c = HTTPClient.Configuration()
         c.timeout = .init(connect: .nanoseconds(connectTimeout.nanoseconds), read: readTimeout.map { .nanoseconds($0.nanoseconds) })
         if let tls { c.tlsConfiguration = try tls.nioConfiguration() }
         c.redirectConfiguration = followRedirects ? .follow(max: 10, allowCycles: false) : .disallow
         c.httpVersion = enableHTTP2 ? .automatic : .http1Only
-        if let proxyURL {
-            guard let (host, port) = HTTPClientSettings.hostAndPort(proxyURL, defaultPort: 80) else {
-                throw SettingsError(message: "proxy_url \"\(proxyURL)\" is not an http://host:port URL")
-            }
-            c.proxy = .server(host: host, port: port)
-        }
+        c.proxy = try proxy.clientProxy(for: target)
         return c
     }
 
@@ -66,13 +62,6 @@ public struct HTTPClientSettings: Sendable, Equatable {
         return host.isEmpty ? nil : (String(host), port)
     }
 
-    /// The headers every request carries: `Authorization` (files re-read now) and the extra headers.
-    public func requestHeaders() throws -> [(name: String, value: String)] {
-        var out: [(String, String)] = []
-        if let a = try auth.headerValue() { out.append(("Authorization", a)) }
-        out += headers
-        return out
-    }
 }
 
 /// A problem with HTTP client settings or the files they name.
@@ -90,11 +79,13 @@ public enum HTTPAuth: Sendable, Equatable {
     case bearerFile(String)
     case basic(username: String, password: String)
     case basicPasswordFile(username: String, path: String)
+    /// A token from an OAuth2 server (`RequestAuthorizer` fetches and caches it).
+    case oauth2(OAuth2Settings)
 
-    /// The `Authorization` header value, or nil for `.none`.
+    /// The `Authorization` header value, or nil for `.none` and `.oauth2` (whose value `RequestAuthorizer` gives).
     public func headerValue() throws -> String? {
         switch self {
-        case .none: return nil
+        case .none, .oauth2: return nil
         case .bearer(let t): return "Bearer " + t
         case .bearerFile(let path): return "Bearer " + (try HTTPAuth.readSecret(path))
         case .basic(let u, let p): return "Basic " + Base64.encode(Array((u + ":" + p).utf8))

@@ -141,7 +141,7 @@ enum Kubeconfig {
         if let data = cluster.certificateAuthorityData { tls.caPEM = try pem(data, "certificate-authority-data") }
         tls.insecureSkipVerify = cluster.insecureSkipTLSVerify ?? false
         tls.serverName = cluster.tlsServerName
-        s.proxyURL = cluster.proxyURL
+        s.proxy.url = cluster.proxyURL
         if let userName = context.user {
             guard let user = file.users?.first(where: { $0.name == userName })?.value else {
                 throw SettingsError(message: "\(path): user \"\(userName)\" of context \"\(current)\" is not defined")

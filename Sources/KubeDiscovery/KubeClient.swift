@@ -30,14 +30,20 @@ final class KubeClient: Sendable {
     let baseURL: String
     let settings: HTTPClientSettings
     private let http: HTTPClient
+    private let authorizer: RequestAuthorizer
 
     init(baseURL: String, settings: HTTPClientSettings) throws {
         self.baseURL = baseURL
         self.settings = settings
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: try settings.clientConfiguration(connectTimeout: .seconds(10)))
+        let configuration = try settings.clientConfiguration(for: baseURL, connectTimeout: .seconds(10))
+        authorizer = try RequestAuthorizer(settings)
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    func shutdown() async { try? await http.shutdown() }
+    func shutdown() async {
+        try? await http.shutdown()
+        await authorizer.shutdown()
+    }
 
     /// `path?query` with every query value percent-encoded.
     static func url(_ base: String, _ path: String, _ query: [(String, String)]) -> String {
@@ -62,12 +68,12 @@ final class KubeClient: Sendable {
         return out
     }
 
-    private func request(_ path: String, _ query: [(String, String)]) throws -> HTTPClientRequest {
+    private func request(_ path: String, _ query: [(String, String)]) async throws -> HTTPClientRequest {
         var r = HTTPClientRequest(url: KubeClient.url(baseURL, path, query))
         r.method = .GET
         r.headers.add(name: "Accept", value: "application/json")
         r.headers.add(name: "User-Agent", value: "Tributary/0.1")
-        for (k, v) in try settings.requestHeaders() { r.headers.add(name: k, value: v) }
+        for (k, v) in try await authorizer.headers() { r.headers.add(name: k, value: v) }
         return r
     }
 
@@ -82,7 +88,7 @@ final class KubeClient: Sendable {
 
     /// A whole JSON answer (bounded to 512 MiB).
     func get(_ path: String, _ query: [(String, String)], timeout: Duration = .seconds(60)) async throws -> ByteBuffer {
-        let response = try await http.execute(try request(path, query), timeout: .nanoseconds(timeout.nanoseconds))
+        let response = try await http.execute(try await request(path, query), timeout: .nanoseconds(timeout.nanoseconds))
         try await check(response, path)
         return try await response.body.collect(upTo: 512 << 20)
     }
@@ -90,7 +96,7 @@ final class KubeClient: Sendable {
     /// Calls `line` for every newline-terminated line of a streamed answer until the server ends it.
     func stream(_ path: String, _ query: [(String, String)], timeout: Duration,
                 line: (UnsafeRawBufferPointer) throws -> Void) async throws {
-        let response = try await http.execute(try request(path, query), timeout: .nanoseconds(timeout.nanoseconds))
+        let response = try await http.execute(try await request(path, query), timeout: .nanoseconds(timeout.nanoseconds))
         try await check(response, path)
         var pending: [UInt8] = []
         for try await chunk in response.body {

@@ -57,7 +57,8 @@ final class EndpointSender: Sendable {
         self.settings = target.applied(to: config.client)
         self.host = EndpointSender.host(of: target.url)
         self.compressor = Mutex(GzipCompressor(level: config.gzipLevel))
-        self.httpConfig = try config.client.clientConfiguration(readTimeout: config.remoteTimeout)
+        self.httpConfig = try config.client.clientConfiguration(for: target.url, readTimeout: config.remoteTimeout)
+        try RequestAuthorizer.check(config.client)
         let saved = wal.cursorRecord(cursorName)
         cursor = Mutex(saved.delivered)
         resent = saved.inFlightEnd.map { LokiWriter.entries(in: wal, saved.delivered..<$0) } ?? 0
@@ -101,13 +102,26 @@ final class EndpointSender: Sendable {
     /// until it is empty or the deadline passes. (Not driven by task cancellation, so that backoff sleeps still
     /// work while draining.)
     func run(drainDeadline: @escaping @Sendable () -> ContinuousClock.Instant?) async {
-        // The client lives exactly as long as this loop: it must be shut down before it is released.
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfig)
+        // The clients live exactly as long as this loop: they must be shut down before they are released.
+        let authorizer: RequestAuthorizer
+        do { authorizer = try RequestAuthorizer(settings) } catch {
+            logger.error("cannot set up the endpoint's credentials; nothing is sent", metadata: ["err": "\(error)"])
+            lastError.withLock { $0 = "\(error)" }
+            return
+        }
+        let client = PushClient(http: HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfig), authorizer: authorizer)
         await deliverLoop(client, drainDeadline)
-        try? await client.shutdown()
+        try? await client.http.shutdown()
+        await authorizer.shutdown()
     }
 
-    private func deliverLoop(_ client: HTTPClient, _ drainDeadline: @escaping @Sendable () -> ContinuousClock.Instant?) async {
+    /// The HTTP client and the request credentials of one run.
+    struct PushClient {
+        let http: HTTPClient
+        let authorizer: RequestAuthorizer
+    }
+
+    private func deliverLoop(_ client: PushClient, _ drainDeadline: @escaping @Sendable () -> ContinuousClock.Instant?) async {
         var firstSeen: ContinuousClock.Instant? = nil
         // Records read but not delivered yet; new records are read from `readPosition` on, never twice.
         var pending: [(start: WALPosition, next: WALPosition, payload: [UInt8])] = []
@@ -167,7 +181,7 @@ final class EndpointSender: Sendable {
 
     /// Pushes the entries of `source`, one request per tenant and batch size. Returns false only when the drain
     /// deadline passed (the entries stay in the log for the next start).
-    private func deliver(_ source: RecordEntries, _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
+    private func deliver(_ source: RecordEntries, _ client: PushClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
         // Per label set (one per run of entries from one file): the labels with external labels added, and the tenant.
         var merged: [LabelSet] = []
         var tenants: [String] = []
@@ -261,7 +275,7 @@ final class EndpointSender: Sendable {
 
     /// One batch, retried until accepted, refused for good, or (while draining) out of time.
     private func push(_ batch: ArraySlice<RecordEntries.Ref>, tenant: String, source: RecordEntries, merged: [LabelSet],
-                      _ client: HTTPClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
+                      _ client: PushClient, deadline: @Sendable () -> ContinuousClock.Instant?) async -> Bool {
         let streams = self.streams(batch, tenant: tenant, merged: merged)
         let entryCount = streams.reduce(0) { $0 + $1.entries.count }
         guard entryCount > 0 else { return true }
@@ -285,14 +299,15 @@ final class EndpointSender: Sendable {
             var reason = ""
             var retryAfter: Duration? = nil
             do {
-                // Credentials files are read per request; an unreadable one is retried like a network error.
-                for (k, v) in try settings.requestHeaders() {
+                // Credentials files are read per request and OAuth2 tokens renewed when they expire; an unreadable
+                // file or a token server that refuses is retried like a network error.
+                for (k, v) in try await client.authorizer.headers() {
                     if k == "Authorization" { request.headers.replaceOrAdd(name: k, value: v) }
                     else if !EndpointSender.fixedHeaders.contains(k.lowercased()) { request.headers.add(name: k, value: v) }
                 }
                 var timeout = config.remoteTimeout
                 if let d = deadline() { timeout = max(.milliseconds(10), min(timeout, d - ContinuousClock.now)) }
-                let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+                let response = try await client.http.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
                 status = Int(response.status.code)
                 retryAfter = EndpointSender.retryAfter(response.headers.first(name: "Retry-After"), limit: config.maxBackoff)
                 reason = try await EndpointSender.firstLine(of: response.body)

@@ -48,6 +48,24 @@ func diagnostics(_ text: String) -> [String] {
         \trole            = "pod"
         \tkubeconfig_file = "/etc/rancher/k3s/k3s.yaml"
         }
+        discovery.kubernetes "oauth2_behind_proxy" {
+        \trole       = "pod"
+        \tapi_server = "https://k8s.example.com:6443"
+        \tproxy_url  = "http://proxy.lan:3128"
+        \tno_proxy   = "10.0.0.0/8,.cluster.local"
+        \tproxy_connect_header = {"Proxy-Authorization" = ["Basic dXNlcjpwdw=="], "X-Site" = ["homelab"]}
+        \toauth2 {
+        \t\tclient_id          = "tributary"
+        \t\tclient_secret_file = "/etc/tributary/oauth2-secret"
+        \t\tscopes             = ["k8s"]
+        \t\ttoken_url          = "https://sso.example.com/token"
+        \t\tendpoint_params    = {audience = "k8s"}
+        \t\tproxy_from_environment = true
+        \t\ttls_config {
+        \t\t\tinsecure_skip_verify = false
+        \t\t}
+        \t}
+        }
         """)
         #expect(d.isEmpty, "\(d)")
     }
@@ -82,8 +100,8 @@ func diagnostics(_ text: String) -> [String] {
         #expect(text.contains("role \"service\" is not supported by Tributary"))
         #expect(text.contains("unknown role \"pods\""))
         #expect(text.contains("at most one of basic_auth, authorization, oauth2, bearer_token and bearer_token_file"))
-        #expect(text.contains("oauth2 is not supported"))
-        #expect(text.contains("no_proxy is not supported"))
+        #expect(text.contains("either oauth2 client_secret or client_secret_file must be configured"))
+        #expect(text.contains("if no_proxy is configured, proxy_url must also be configured"))
         #expect(text.contains("\"role\""), "missing required role is reported")
     }
 }

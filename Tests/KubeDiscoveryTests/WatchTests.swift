@@ -1,4 +1,5 @@
 import FakeKubeAPI
+import LoopbackServers
 import Foundation
 import TestTLS
 import HTTPClientSupport
@@ -18,14 +19,16 @@ import Testing
         let task: Task<Void, Never>
 
         init(selectors: [DiscoveryConfig.Selector] = [.init(role: "pod", label: nil, field: "spec.nodeName=node-2")],
-             namespaces: [String] = [], attachNode: Bool = false, role: DiscoveryConfig.Role = .pod) throws {
+             namespaces: [String] = [], attachNode: Bool = false, role: DiscoveryConfig.Role = .pod,
+             proxyURL: String? = nil, oauth2: OAuth2Settings? = nil) throws {
             pki = try TestCertificates()
             api = try FakeKubeAPI(token: "token-1", certificatePEM: pki.certificatePEM, keyPEM: pki.keyPEM)
             try api.start()
             tokenFile = pki.directory + "/token"
             try "token-1\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
             var settings = HTTPClientSettings()
-            settings.auth = .bearerFile(tokenFile)
+            settings.auth = oauth2.map { .oauth2($0) } ?? .bearerFile(tokenFile)
+            settings.proxy.url = proxyURL
             var tls = TLSSettings()
             tls.caFile = pki.caFile
             settings.tls = tls
@@ -45,6 +48,24 @@ import Testing
             await task.value
             api.shutdown()
         }
+    }
+
+    @Test func throughACONNECTProxyWithAnOAuth2Token() async throws {
+        let proxy = try ConnectProxy()
+        defer { proxy.stop() }
+        let tokens = try OAuth2TokenServer()   // its first token is the one the API server accepts
+        defer { tokens.stop() }
+        var o = OAuth2Settings()
+        o.clientID = "tributary"
+        o.clientSecret = "s3cret"
+        o.tokenURL = tokens.url
+        let s = try Setup(proxyURL: proxy.url, oauth2: o)
+        s.api.put(try fixtureDocument("pod-airflow-scheduler.json"))
+        #expect(await s.published.wait { $0.count == 3 }, "listed and watched over TLS inside the tunnel")
+        #expect(s.api.authorizations.allSatisfy { $0 == "Bearer token-1" } && !s.api.authorizations.isEmpty)
+        #expect(proxy.opened.map(\.target).allSatisfy { s.api.url.hasSuffix($0) })
+        #expect(tokens.issued == 1)
+        await s.stop()
     }
 
     @Test func listThenWatchAddedModifiedDeleted() async throws {

@@ -1,5 +1,6 @@
 import Platform
 import FakeLoki
+import LoopbackServers
 import Foundation
 import HTTPClientSupport
 import LogCore
@@ -214,6 +215,73 @@ import Testing
         await w.receive(batch("two", 1))
         #expect(await waitUntil { loki.entries.count == 2 })
         #expect(loki.stats.lastHeaders["authorization"] == "Bearer second")
+        run.cancel()
+        await run.value
+    }
+
+    @Test func oauth2TokenAndPushGoThroughTheirProxies() async throws {
+        let loki = FakeLoki()
+        try loki.start()
+        defer { loki.shutdown() }
+        var behaviour = OAuth2TokenServer.Behaviour()
+        behaviour.lifetime = 11   // renewed after a second
+        let tokens = try OAuth2TokenServer(behaviour)
+        defer { tokens.stop() }
+        let pushProxy = try ConnectProxy(), tokenProxy = try ConnectProxy()
+        defer { pushProxy.stop(); tokenProxy.stop() }
+        let w = try LokiWriter(componentID: "loki.write.t", directory: dir(), config: config(loki.pushURL) { _, e in
+            var o = OAuth2Settings()
+            o.clientID = "tributary"
+            o.clientSecret = "s3cret"
+            o.tokenURL = tokens.url
+            o.proxy.url = tokenProxy.url
+            e.client.auth = .oauth2(o)
+            e.client.proxy.url = pushProxy.url
+            e.client.proxy.connectHeaders = [("X-Site", "homelab")]
+        }, logger: Logger(label: "t"))
+        let run = Task { await w.run() }
+        await w.receive(batch("one", 1))
+        #expect(await waitUntil { loki.entries.count == 1 })
+        #expect(loki.stats.lastHeaders["authorization"] == "Bearer token-1")
+        await w.receive(batch("two", 1))
+        #expect(await waitUntil { loki.entries.count == 2 })
+        #expect(tokens.issued == 1, "the token is reused while it is valid")
+        try await Task.sleep(for: .milliseconds(1200))
+        await w.receive(batch("three", 1))
+        #expect(await waitUntil { loki.entries.count == 3 })
+        #expect(loki.stats.lastHeaders["authorization"] == "Bearer token-2")
+        #expect(pushProxy.opened.first.map { loki.pushURL.contains("//" + $0.target + "/") } == true)
+        #expect(pushProxy.opened.first?.header("X-Site") == "homelab")
+        #expect(tokenProxy.opened.count >= 1 && pushProxy.opened.allSatisfy { $0.target != tokenProxy.opened[0].target })
+        run.cancel()
+        await run.value
+    }
+
+    @Test func aTokenServerThatRefusesIsRetriedAndReported() async throws {
+        let loki = FakeLoki()
+        try loki.start()
+        defer { loki.shutdown() }
+        var behaviour = OAuth2TokenServer.Behaviour()
+        behaviour.failure = (401, #"{"error":"invalid_client"}"#)
+        let tokens = try OAuth2TokenServer(behaviour)
+        defer { tokens.stop() }
+        let w = try LokiWriter(componentID: "loki.write.t", directory: dir(), config: config(loki.pushURL) { _, e in
+            var o = OAuth2Settings()
+            o.clientID = "tributary"
+            o.clientSecret = "s3cret"
+            o.tokenURL = tokens.url
+            e.client.auth = .oauth2(o)
+            e.minBackoff = .milliseconds(50)
+            e.maxBackoff = .milliseconds(100)
+        }, logger: Logger(label: "t"))
+        let run = Task { await w.run() }
+        await w.receive(batch("kept", 1))
+        #expect(await waitUntil { tokens.requests.count >= 4 })
+        #expect(loki.entries.isEmpty)
+        let state = w.state.endpoints.first?.lastError ?? ""
+        #expect(state.contains("oauth2: cannot fetch token: 401 Unauthorized") && state.contains("invalid_client"), "\(state)")
+        tokens.update { $0.failure = nil }
+        #expect(await waitUntil { loki.entries.count == 1 }, "delivered once the token server answers")
         run.cancel()
         await run.value
     }

@@ -3,8 +3,8 @@ import Evaluation
 
 /// Decodes Alloy's shared HTTP client arguments and blocks (`bearer_token`, `bearer_token_file`, `basic_auth`,
 /// `authorization`, `oauth2`, `tls_config`, `proxy_url`, `no_proxy`, `proxy_from_environment`,
-/// `proxy_connect_header`, `follow_redirects`, `enable_http2`, `http_headers`) from a block body. What cannot be
-/// honoured is refused with a positioned error, never silently ignored.
+/// `proxy_connect_header`, `follow_redirects`, `enable_http2`, `http_headers`) from a block body, with Alloy's
+/// checks of their combinations; what cannot be honoured is refused with a positioned error, never ignored.
 enum HTTPClientArguments {
     static func decode(_ d: inout BodyDecoder) -> HTTPClientSettings {
         var s = HTTPClientSettings()
@@ -15,16 +15,7 @@ enum HTTPClientArguments {
         if let headers = d.optional("http_headers", as: [String: [Secret]].self) {
             for name in headers.keys.sorted() { for v in headers[name]! { s.headers.append((name, v.value)) } }
         }
-        if let proxy = d.optional("proxy_url", as: String.self) {
-            if HTTPClientSettings.hostAndPort(proxy, defaultPort: 80) == nil || !proxy.hasPrefix("http://") {
-                d.error("proxy_url must be an http://host:port URL", attribute: "proxy_url")
-            }
-            s.proxyURL = proxy
-        }
-        for unsupported in ["no_proxy", "proxy_from_environment", "proxy_connect_header"] where d.has(unsupported) {
-            _ = d.optional(unsupported, as: Value.self)
-            d.error("\(unsupported) is not supported by Tributary yet (proxy_url is)", attribute: unsupported)
-        }
+        s.proxy = proxy(&d)
         return s
     }
 
@@ -50,11 +41,54 @@ enum HTTPClientArguments {
             e.absorb(&a)
         }
         if var o = e.block("oauth2") {
-            o.error("oauth2 is not supported by Tributary yet")
+            found.append(.oauth2(oauth2(&o)))
             e.absorb(&o)
         }
         if found.count > 1 { e.error("at most one of basic_auth, authorization, oauth2, bearer_token and bearer_token_file may be set") }
         return found.first ?? .none
+    }
+
+    /// `proxy_url`, `no_proxy`, `proxy_from_environment`, `proxy_connect_header`, with Alloy's checks.
+    static func proxy(_ d: inout BodyDecoder) -> ProxySettings {
+        var p = ProxySettings()
+        if let url = d.optional("proxy_url", as: String.self), !url.isEmpty {
+            do { _ = try ProxyServer(url) } catch { d.error("\(error)", attribute: "proxy_url") }
+            p.url = url
+        }
+        d.read("no_proxy", into: &p.noProxy)
+        d.read("proxy_from_environment", into: &p.fromEnvironment)
+        if let headers = d.optional("proxy_connect_header", as: [String: [Secret]].self) {
+            for name in headers.keys.sorted() {
+                for v in headers[name]! { p.connectHeaders.append((name, v.value)) }
+                let lower = name.lowercased()
+                if lower == "host" {
+                    d.error("proxy_connect_header cannot set Host", attribute: "proxy_connect_header")
+                } else if lower == "proxy-authorization", let v = headers[name]!.first?.value,
+                          !(v.hasPrefix("Basic ") || v.hasPrefix("Bearer ")) || headers[name]!.count > 1 {
+                    d.error("proxy_connect_header Proxy-Authorization must be one Basic or Bearer value", attribute: "proxy_connect_header")
+                }
+            }
+        }
+        if let problem = p.combinationProblem { d.error(problem) }
+        return p
+    }
+
+    /// The `oauth2` block (client credentials), with Alloy's checks.
+    static func oauth2(_ o: inout BodyDecoder) -> OAuth2Settings {
+        var s = OAuth2Settings()
+        o.read("client_id", into: &s.clientID)
+        s.clientSecret = o.optional("client_secret", as: Secret.self)?.value ?? ""
+        s.clientSecretFile = o.optional("client_secret_file", as: String.self)
+        o.read("scopes", into: &s.scopes)
+        o.read("token_url", into: &s.tokenURL)
+        o.read("endpoint_params", into: &s.endpointParams)
+        s.tls = tls(&o)
+        s.proxy = proxy(&o)
+        if !s.tokenURL.isEmpty, HTTPClientSettings.hostAndPort(s.tokenURL, defaultPort: 80) == nil {
+            o.error("oauth2 token_url must be an http:// or https:// URL", attribute: "token_url")
+        }
+        if let problem = s.problem, s.proxy.combinationProblem == nil { o.error(problem) }
+        return s
     }
 
     static func tls(_ e: inout BodyDecoder) -> TLSSettings? {
