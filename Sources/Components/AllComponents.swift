@@ -16,6 +16,7 @@ public enum AllComponents {
         r.register(ComponentRegistration("loki.source.journal", LokiSourceJournalComponent.self))
         r.register(ComponentRegistration("loki.write", LokiWriteComponent.self, exports: ["receiver": placeholderReceiver]))
         r.markUnsupported(outOfScope)
+        r.loggingWriteTo = [ReceiverRef].self
         return r
     }()
 

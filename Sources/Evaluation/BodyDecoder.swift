@@ -61,6 +61,10 @@ public struct BodyDecoder: Sendable {
         return String(decoding: text, as: UTF8.self)
     }
 
+    /// Marks an attribute as read elsewhere (evaluated later, in a scope this decoder does not have), so that
+    /// ``finish()`` does not call it unknown.
+    public mutating func evaluatedLater(_ name: String) { consumedAttributes.insert(name) }
+
     /// Whether the attribute is written in the body.
     public func has(_ name: String) -> Bool { findAttribute(name) != nil }
 

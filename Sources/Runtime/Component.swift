@@ -126,6 +126,9 @@ public struct ComponentRegistration: Sendable {
 public struct Registry: Sendable {
     public private(set) var registrations: [String: ComponentRegistration] = [:]
     public private(set) var unsupported: [String: String] = [:]
+    /// The type of the `logging` block's `write_to` (a list of log receivers), given by the module that knows what a
+    /// receiver is; nil refuses `write_to`.
+    public var loggingWriteTo: (any AlloyDecodable.Type)? = nil
 
     public init() {}
 

@@ -68,6 +68,20 @@ public actor Controller {
     }
 
     /// Decodes the arguments of node `i` against `scope`.
+    /// The `logging` block's `write_to`, evaluated against the components' exports now; nil without one.
+    public func loggingWriteTo() -> (value: (any Sendable)?, diagnostics: Diagnostics) {
+        Controller.decodeWriteTo(graph.logging, scope: Controller.scope(graph.nodes, exports))
+    }
+
+    static func decodeWriteTo(_ logging: LoggingConfig, scope: [String: Value]) -> (value: (any Sendable)?, diagnostics: Diagnostics) {
+        guard let attribute = logging.writeTo, let source = logging.source, let type = logging.writeToType else { return (nil, Diagnostics()) }
+        var d = BodyDecoder(evaluator: Evaluator(source: source, scope: scope), body: [.attribute(attribute)],
+                            anchor: (attribute.nameOffset, attribute.nameOffset + attribute.name.utf8.count - 1))
+        func decode<T: AlloyDecodable>(_ type: T.Type) -> (any Sendable)? { d.optional("write_to", as: type) }
+        let value = decode(type)
+        return (value, d.diagnostics)
+    }
+
     static func decodeArguments(_ node: ComponentNode, scope: [String: Value], allowExperimental: Bool) -> (any Sendable, Diagnostics) {
         let d = decode(node, scope: scope, allowExperimental: allowExperimental)
         return (d.arguments, d.diagnostics)
@@ -106,6 +120,7 @@ public actor Controller {
             diags.append(contentsOf: d)
             exports[i] = graph.nodes[i].registration.exports
         }
+        diags.append(contentsOf: decodeWriteTo(graph.logging, scope: scope(graph.nodes, exports)).diagnostics)
         return diags
     }
 

@@ -14,10 +14,15 @@ public struct ComponentNode: Sendable {
     public internal(set) var dependencies: [Int] = []
 }
 
-/// The `logging` block: level and format of Tributary's own log.
+/// The `logging` block: level and format of Tributary's own log, and where else its lines go (`write_to`, evaluated
+/// once the components it names exist: ``Controller/loggingWriteTo()``).
 public struct LoggingConfig: Sendable {
     public var level: String = "info"
     public var format: String = "logfmt"
+    /// The `write_to` attribute, its file, and the type it decodes to.
+    public var writeTo: Attribute? = nil
+    public var source: SourceFile? = nil
+    public var writeToType: (any AlloyDecodable.Type)? = nil
 }
 
 /// A loaded configuration: component nodes in dependency order, and the top-level configuration blocks.
@@ -63,7 +68,13 @@ public struct ConfigGraph: Sendable {
                         var d = BodyDecoder(evaluator: Evaluator(source: src), body: b.body, anchor: anchor)
                         logging.level = d.attribute("level", default: "info")
                         logging.format = d.attribute("format", default: "logfmt")
-                        _ = d.blocks("write_to")
+                        if d.has("write_to") {
+                            d.evaluatedLater("write_to")
+                            if registry.loggingWriteTo == nil { d.error("write_to is not supported here", attribute: "write_to") }
+                            for case .attribute(let a) in b.body where a.name == "write_to" { logging.writeTo = a }
+                            logging.source = src
+                            logging.writeToType = registry.loggingWriteTo
+                        }
                         if !["debug", "info", "warn", "error"].contains(logging.level) {
                             d.error("unrecognized log level \"\(logging.level)\"", attribute: "level")
                         }

@@ -15,7 +15,11 @@ actor ConfigReloader {
     private let lastSuccessful = Gauge(label: "alloy_config_last_load_successful")
     private let failures = Counter(label: "alloy_config_load_failures_total")
 
-    init(path: String, controller: Controller, drainTimeout: Duration, logger: Logger) {
+    /// Runs after a configuration is applied (the `logging` block).
+    let applied: @Sendable (ConfigGraph) async -> Void
+
+    init(path: String, controller: Controller, drainTimeout: Duration, logger: Logger, applied: @escaping @Sendable (ConfigGraph) async -> Void = { _ in }) {
+        self.applied = applied
         self.path = path
         self.controller = controller
         self.drainTimeout = drainTimeout
@@ -45,6 +49,7 @@ actor ConfigReloader {
         }
         lastSuccessful.record(1)
         controller.shared.object { LiveDebugHub() }.setEnabled(graph.liveDebugging)
+        await applied(graph)
         logger.info("configuration reloaded", metadata: [
             "added": "\(result.added.joined(separator: ","))", "updated": "\(result.updated.joined(separator: ","))",
             "removed": "\(result.removed.joined(separator: ","))", "unchanged": "\(result.unchanged)",

@@ -2,16 +2,31 @@ import Platform
 import Codecs
 import Logging
 import LogCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Writes Tributary's own log to standard error as logfmt or JSON lines.
-struct LineLogHandler: LogHandler {
-    enum Format: String { case logfmt, json }
+/// The level and format of the agent's log, from the `logging` block (changed by a reload) unless the command line
+/// set them.
+enum AgentLogSettings {
+    private static let current = Mutex<(level: Logger.Level, format: LineLogHandler.Format)>((.info, .logfmt))
+    static var level: Logger.Level { current.withLock { $0.level } }
+    static var format: LineLogHandler.Format { current.withLock { $0.format } }
+    static func set(level: Logger.Level, format: LineLogHandler.Format) { current.withLock { $0 = (level, format) } }
+}
 
-    var format: Format
-    var logLevel: Logger.Level
+/// Writes Tributary's own log to standard error as logfmt or JSON lines, and offers each line to `write_to`
+/// (``OwnLogForwarder``).
+struct LineLogHandler: LogHandler {
+    enum Format: String, Sendable { case logfmt, json }
+
+    /// A level set on one logger; without it the agent's level applies.
+    private var levelOverride: Logger.Level? = nil
+    var logLevel: Logger.Level {
+        get { levelOverride ?? AgentLogSettings.level }
+        set { levelOverride = newValue }
+    }
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider? = nil
 
@@ -21,16 +36,17 @@ struct LineLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        let now = WallClock.nowNanoseconds()
         var fields: [(String, String)] = []
         var ts: [UInt8] = []
-        RFC3339.appendNano(WallClock.nowNanoseconds(), to: &ts)
+        RFC3339.appendNano(now, to: &ts)
         fields.append(("ts", String(decoding: ts, as: UTF8.self)))
         fields.append(("level", LineLogHandler.levelName(event.level)))
         fields.append(("msg", event.message.description))
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for k in merged.keys.sorted() { fields.append((k, "\(merged[k]!)")) }
         var out: [UInt8] = []
-        switch format {
+        switch AgentLogSettings.format {
         case .logfmt:
             for (i, (k, v)) in fields.enumerated() {
                 if i > 0 { out.append(32) }
@@ -49,6 +65,7 @@ struct LineLogHandler: LogHandler {
             }
             out.append(125)
         }
+        OwnLogForwarder.shared.offer(out, timestamp: now)
         out.append(10)
         out.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }

@@ -55,9 +55,10 @@ struct RunCommand: AsyncParsableCommand {
             printError(error.pretty())
             throw ExitCode(1)
         }
-        let level = Logger.Level(alloyName: logLevel ?? graph.logging.level) ?? .info
-        let format = LineLogHandler.Format(rawValue: logFormat ?? graph.logging.format) ?? .logfmt
-        LoggingSystem.bootstrap { _ in LineLogHandler(format: format, logLevel: level) }
+        let loggingApplier = LoggingApplier(levelFlag: logLevel, formatFlag: logFormat)
+        AgentLogSettings.set(level: Logger.Level(alloyName: logLevel ?? graph.logging.level) ?? .info,
+                             format: LineLogHandler.Format(rawValue: logFormat ?? graph.logging.format) ?? .logfmt)
+        LoggingSystem.bootstrap { _ in LineLogHandler() }
         let logger = Logger(label: "tributary")
         for w in graph.warnings.items { logger.warning("\(w.description)") }
 
@@ -77,6 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.valueHistogramBuckets = LokiWriteHistograms.buckets
         MetricsSystem.bootstrap(factory)
+        OwnLogForwarder.shared.enableMetrics()
         CustomMetrics.install(PrometheusCustomMetrics(registry: registry))
 
         guard mkdirAll(storagePath) else {
@@ -87,7 +89,9 @@ struct RunCommand: AsyncParsableCommand {
         let controller = Controller(graph: graph, storagePath: storagePath, allowExperimental: allowExperimental, logger: logger)
         let liveDebugging = controller.shared.object { LiveDebugHub() }
         liveDebugging.setEnabled(graph.liveDebugging)
-        let reloader = ConfigReloader(path: config, controller: controller, drainTimeout: .nanoseconds(drain), logger: logger)
+        let reloader = ConfigReloader(path: config, controller: controller, drainTimeout: .nanoseconds(drain), logger: logger) {
+            await loggingApplier.apply($0, controller: controller, logger: logger)
+        }
         let (host, port) = try parseListenAddress(listenAddress)
         let server: AgentHTTPServer
         do {
@@ -113,6 +117,8 @@ struct RunCommand: AsyncParsableCommand {
             await server.shutdown()
             throw ExitCode(1)
         }
+        await loggingApplier.apply(graph, controller: controller, logger: logger)
+        let ownLogs = Task { await OwnLogForwarder.shared.run() }
         logger.info("all components started", metadata: ["components": "\(graph.nodes.count)"])
 
         var signal = await signals.next()
@@ -122,6 +128,10 @@ struct RunCommand: AsyncParsableCommand {
             signal = await signals.next()
         }
         logger.info("received signal, shutting down", metadata: ["signal": "\(signal == SIGINT ? "SIGINT" : "SIGTERM")"])
+        // The agent's own lines up to here reach write_to's pipeline before it stops.
+        ownLogs.cancel()
+        await ownLogs.value
+        OwnLogForwarder.shared.setReceivers([])
         await controller.stop(drainTimeout: .nanoseconds(drain))
         await server.shutdown()
         logger.info("shutdown complete")
