@@ -6,8 +6,9 @@ import Evaluation
 import Runtime
 import Synchronization
 
-/// `discovery.kubernetes`: lists and watches pods (or nodes) through the API server and exports their targets
-/// with Alloy's `__meta_kubernetes_*` labels. Roles `pod` and `node`; the others are refused at load time.
+/// `discovery.kubernetes`: lists and watches the objects of its role (`pod`, `node`, `service`, `endpoints`,
+/// `endpointslice`, `ingress`) through the API server and exports their targets with Alloy's `__meta_kubernetes_*`
+/// labels.
 public final class DiscoveryKubernetesComponent: TypedComponent, HealthReporting, DebugInfoReporting {
     public struct Arguments: ComponentArguments {
         var config: DiscoveryConfig
@@ -26,9 +27,7 @@ public final class DiscoveryKubernetesComponent: TypedComponent, HealthReporting
             }
             let parsedRole = DiscoveryConfig.Role(rawValue: role)
             if parsedRole == nil {
-                let known = ["service", "endpoints", "endpointslice", "ingress"].contains(role)
-                d.error(known ? "role \"\(role)\" is not supported by Tributary (a log agent uses pod or node)"
-                              : "unknown role \"\(role)\": expected pod or node", attribute: "role")
+                d.error("unknown role \"\(role)\": expected one of " + DiscoveryConfig.Role.allCases.map(\.rawValue).joined(separator: ", "), attribute: "role")
             }
             config = DiscoveryConfig(role: parsedRole ?? .pod, connection: connection)
             if var n = d.block("namespaces") {

@@ -42,8 +42,8 @@ final class Informer<Object: KubeObject>: Sendable {
     }
 
     var path: String {
-        if Object.namespaced, let namespace { return "/api/v1/namespaces/\(namespace)/\(Object.resource)" }
-        return "/api/v1/\(Object.resource)"
+        if Object.namespaced, let namespace { return "\(Object.apiPrefix)/namespaces/\(namespace)/\(Object.resource)" }
+        return "\(Object.apiPrefix)/\(Object.resource)"
     }
 
     private var selectors: [(String, String)] {

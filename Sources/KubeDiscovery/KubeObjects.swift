@@ -107,6 +107,8 @@ public protocol KubeObject: Codable, Sendable, Equatable {
     var metadata: ObjectMeta { get }
     /// The URL path segment of the kind (`pods`, `nodes`, `namespaces`).
     static var resource: String { get }
+    /// The API group's path (`/api/v1` for the core group).
+    static var apiPrefix: String { get }
     /// Whether objects of this kind live in namespaces.
     static var namespaced: Bool { get }
 }
@@ -125,8 +127,129 @@ extension Namespace: KubeObject {
 }
 
 extension KubeObject {
+    public static var apiPrefix: String { "/api/v1" }
+
     /// `namespace/name`, or `name` for cluster-scoped objects.
     public var key: String { (metadata.namespace.map { $0 + "/" } ?? "") + (metadata.name ?? "") }
+}
+
+/// A reference from an endpoint to the object behind it (usually a pod).
+public struct ObjectReference: Codable, Sendable, Equatable {
+    public var kind: String?
+    public var namespace: String?
+    public var name: String?
+}
+
+/// A service (role `service`, and the service labels of endpoints and endpoint slices).
+public struct Service: Codable, Sendable, Equatable, KubeObject {
+    public struct Spec: Codable, Sendable, Equatable {
+        public var type: String?
+        public var clusterIP: String?
+        public var externalName: String?
+        public var loadBalancerIP: String?
+        public var ports: [Port]?
+        public var ipFamilyPolicy: String?
+        public var ipFamilies: [String]?
+    }
+    public struct Port: Codable, Sendable, Equatable {
+        public var name: String?
+        public var port: Int?
+        public var protocol_: String?
+        enum CodingKeys: String, CodingKey {
+            case name, port
+            case protocol_ = "protocol"
+        }
+    }
+    public var metadata: ObjectMeta
+    public var spec: Spec?
+    public static var resource: String { "services" }
+    public static var namespaced: Bool { true }
+}
+
+/// An Endpoints object (role `endpoints`).
+public struct Endpoints: Codable, Sendable, Equatable, KubeObject {
+    public struct Subset: Codable, Sendable, Equatable {
+        public var addresses: [Address]?
+        public var notReadyAddresses: [Address]?
+        public var ports: [Port]?
+    }
+    public struct Address: Codable, Sendable, Equatable {
+        public var ip: String?
+        public var hostname: String?
+        public var nodeName: String?
+        public var targetRef: ObjectReference?
+    }
+    public struct Port: Codable, Sendable, Equatable {
+        public var name: String?
+        public var port: Int?
+        public var protocol_: String?
+        enum CodingKeys: String, CodingKey {
+            case name, port
+            case protocol_ = "protocol"
+        }
+    }
+    public var metadata: ObjectMeta
+    public var subsets: [Subset]?
+    public static var resource: String { "endpoints" }
+    public static var namespaced: Bool { true }
+}
+
+/// An EndpointSlice (`discovery.k8s.io/v1`, role `endpointslice`).
+public struct EndpointSlice: Codable, Sendable, Equatable, KubeObject {
+    public struct Endpoint: Codable, Sendable, Equatable {
+        public struct Conditions: Codable, Sendable, Equatable {
+            public var ready: Bool?
+            public var serving: Bool?
+            public var terminating: Bool?
+        }
+        public var addresses: [String]?
+        public var conditions: Conditions?
+        public var hostname: String?
+        public var nodeName: String?
+        public var zone: String?
+        public var targetRef: ObjectReference?
+        public var deprecatedTopology: [String: String]?
+    }
+    public struct Port: Codable, Sendable, Equatable {
+        public var name: String?
+        public var port: Int?
+        public var protocol_: String?
+        public var appProtocol: String?
+        enum CodingKeys: String, CodingKey {
+            case name, port, appProtocol
+            case protocol_ = "protocol"
+        }
+    }
+    public var metadata: ObjectMeta
+    public var addressType: String?
+    public var endpoints: [Endpoint]?
+    public var ports: [Port]?
+    public static var resource: String { "endpointslices" }
+    public static var namespaced: Bool { true }
+    public static var apiPrefix: String { "/apis/discovery.k8s.io/v1" }
+}
+
+/// An Ingress (`networking.k8s.io/v1`, role `ingress`).
+public struct Ingress: Codable, Sendable, Equatable, KubeObject {
+    public struct Spec: Codable, Sendable, Equatable {
+        public var ingressClassName: String?
+        public var rules: [Rule]?
+        public var tls: [TLS]?
+    }
+    public struct Rule: Codable, Sendable, Equatable {
+        public struct HTTP: Codable, Sendable, Equatable {
+            public struct Path: Codable, Sendable, Equatable { public var path: String? }
+            public var paths: [Path]?
+        }
+        public var host: String?
+        public var http: HTTP?
+    }
+    public struct TLS: Codable, Sendable, Equatable { public var hosts: [String]? }
+    public var metadata: ObjectMeta
+    public var spec: Spec?
+    public static var resource: String { "ingresses" }
+    public static var namespaced: Bool { true }
+    public static var apiPrefix: String { "/apis/networking.k8s.io/v1" }
 }
 
 /// A list response: the items and where to continue.

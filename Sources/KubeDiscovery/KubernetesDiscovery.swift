@@ -7,7 +7,7 @@ import Synchronization
 
 /// What `discovery.kubernetes` watches and how.
 public struct DiscoveryConfig: Sendable, Equatable {
-    public enum Role: String, Sendable { case pod, node }
+    public enum Role: String, Sendable, CaseIterable { case pod, node, service, endpoints, endpointslice, ingress }
     /// A `selectors` block.
     public struct Selector: Sendable, Equatable {
         public var role: String
@@ -41,7 +41,8 @@ public struct DiscoveryConfig: Sendable, Equatable {
     }
 }
 
-/// Lists and watches pods (or nodes) and publishes their targets whenever they change, coalescing bursts.
+/// Lists and watches the objects of its role — pods, nodes, services, endpoints (with their services and pods),
+/// endpoint slices (likewise) or ingresses — and publishes their targets whenever they change, coalescing bursts.
 public final class KubernetesDiscovery: Sendable {
     /// A published target: sorted labels, the compact form shared with every component that receives it.
     public typealias Target = LabelSet
@@ -53,6 +54,11 @@ public final class KubernetesDiscovery: Sendable {
         var namespaces: [String: Namespace] = [:]
         var podTargets: [String: [Target]] = [:]
         var nodeTargets: [String: Target] = [:]
+        // The roles built on services, and ingresses: their objects, whose targets are built when published.
+        var services: [String: Service] = [:]
+        var endpoints: [String: Endpoints] = [:]
+        var slices: [String: EndpointSlice] = [:]
+        var ingresses: [String: Ingress] = [:]
         var dirty = false
         /// Whether the node informer has delivered its first list (until then no pod is filtered by its node).
         var nodesListed = false
@@ -88,8 +94,27 @@ public final class KubernetesDiscovery: Sendable {
                 for list in s.podTargets.values { out += list }
                 return out
             case .node: return Array(s.nodeTargets.values)
+            case .service, .endpoints, .endpointslice, .ingress: return objectTargets(&s)
             }
         }
+    }
+
+    /// The targets of the roles other than pod and node, built from the objects held now.
+    private func objectTargets(_ s: inout State) -> [Target] {
+        let pods = s.pods, services = s.services, nodes = s.nodes, namespaces = s.namespaces
+        let lookup = Targets.Lookup(
+            service: { services[$0 + "/" + $1] }, pod: { pods[$0 + "/" + $1] },
+            node: config.attachNode ? { nodes[$0] } : nil,
+            namespace: config.attachNamespace ? { namespaces[$0] } : nil)
+        var out: [[String: String]] = []
+        switch config.role {
+        case .service: for svc in s.services.values { out += Targets.service(svc, lookup: lookup, names: &s.names) }
+        case .endpoints: for e in s.endpoints.values { out += Targets.endpoints(e, lookup: lookup, names: &s.names) }
+        case .endpointslice: for e in s.slices.values { out += Targets.endpointSlice(e, lookup: lookup, names: &s.names) }
+        case .ingress: for i in s.ingresses.values { out += Targets.ingress(i, lookup: lookup, names: &s.names) }
+        case .pod, .node: break
+        }
+        return out.map { LabelSet($0) }
     }
 
     /// Watches until cancelled. Connection problems are logged and retried; they never end the loop.
@@ -143,10 +168,64 @@ public final class KubernetesDiscovery: Sendable {
                 let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
                                               role: "node", logger: logger, health: health) { [self] in applyNode($0) }
                 group.addTask { await informer.run() }
+            case .service:
+                watch(Service.self, role: "service", namespaces, client, &group, \.services)
+            case .ingress:
+                watch(Ingress.self, role: "ingress", namespaces, client, &group, \.ingresses)
+            case .endpoints, .endpointslice:
+                if config.role == .endpoints {
+                    watch(Endpoints.self, role: "endpoints", namespaces, client, &group, \.endpoints)
+                } else {
+                    watch(EndpointSlice.self, role: "endpointslice", namespaces, client, &group, \.slices)
+                }
+                watch(Service.self, role: "service", namespaces, client, &group, \.services)
+                watch(Pod.self, role: "pod", namespaces, client, &group, \.pods)
+            }
+            if config.role != .pod && config.role != .node {
+                if config.attachNode {
+                    let s = config.selectors.last { $0.role == "node" }
+                    let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
+                                                  role: "node", logger: logger, health: health) { [self] in applyNode($0) }
+                    group.addTask { await informer.run() }
+                }
+                if config.attachNamespace {
+                    let informer = Informer<Namespace>(client: client, namespace: nil, labelSelector: nil, fieldSelector: nil,
+                                                       role: "namespace", logger: logger, health: health) { [self] in applyNamespace($0) }
+                    group.addTask { await informer.run() }
+                }
             }
             await group.waitForAll()
         }
         await client.shutdown()
+    }
+
+    /// Lists and watches the objects of one kind (in each namespace, or all), with the selector of its role, keeping
+    /// them in `store`.
+    private func watch<Object: KubeObject>(_ type: Object.Type, role: String, _ namespaces: [String], _ client: KubeClient,
+                                           _ group: inout TaskGroup<Void>, _ store: WritableKeyPath<State, [String: Object]> & Sendable) {
+        let selector = config.selectors.last { $0.role == role }
+        for ns in namespaces.isEmpty ? [nil] : namespaces.map(Optional.some) {
+            let informer = Informer<Object>(client: client, namespace: ns, labelSelector: selector?.label, fieldSelector: selector?.field,
+                                            role: role, logger: logger, health: health) { [self] update in
+                state.withLock { s in
+                    KubernetesDiscovery.store(update, scope: ns ?? "", in: &s[keyPath: store])
+                    markChanged(&s)
+                }
+            }
+            group.addTask { await informer.run() }
+        }
+    }
+
+    /// Applies an informer's update to the objects it keeps (a fresh list replaces those of its namespace).
+    static func store<Object: KubeObject>(_ update: InformerUpdate<Object>, scope: String, in objects: inout [String: Object]) {
+        switch update {
+        case .replaced(let list):
+            let fresh = Set(list.map(\.key))
+            for (key, o) in objects where (scope.isEmpty || o.metadata.namespace == scope) && !fresh.contains(key) { objects[key] = nil }
+            for o in list { objects[o.key] = o }
+        case .upserted(let o): objects[o.key] = o
+        case .deleted(let o): objects[o.key] = nil
+        }
     }
 
     /// Publishes after changes, at most once per `publishInterval`.
@@ -229,7 +308,7 @@ public final class KubernetesDiscovery: Sendable {
                 s.nodeTargets[n.key] = nil
                 touched = [n.metadata.name ?? ""]
             }
-            if config.attachNode {
+            if config.attachNode && config.role == .pod {
                 for (key, p) in s.pods where touched?.contains(p.spec?.nodeName ?? "") ?? true { s.podTargets[key] = podTargets(p, &s) }
             }
             markChanged(&s)
@@ -250,7 +329,9 @@ public final class KubernetesDiscovery: Sendable {
                 s.namespaces[n.metadata.name ?? ""] = nil
                 touched = [n.metadata.name ?? ""]
             }
-            for (key, p) in s.pods where touched?.contains(p.metadata.namespace ?? "") ?? true { s.podTargets[key] = podTargets(p, &s) }
+            if config.role == .pod {
+                for (key, p) in s.pods where touched?.contains(p.metadata.namespace ?? "") ?? true { s.podTargets[key] = podTargets(p, &s) }
+            }
             markChanged(&s)
         }
     }

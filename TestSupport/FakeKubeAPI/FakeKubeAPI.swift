@@ -5,7 +5,8 @@ import NIOPosix
 import NIOSSL
 
 /// A Kubernetes API server stand-in on loopback for tests and benchmarks (no real API server can run here):
-/// serves `GET /api/v1/{pods,nodes,namespaces}` and `/api/v1/namespaces/<ns>/pods` as lists (with `limit` and
+/// serves `GET /api/v1/{pods,nodes,namespaces,services,endpoints}`, `/apis/discovery.k8s.io/v1/endpointslices`,
+/// `/apis/networking.k8s.io/v1/ingresses` and their `namespaces/<ns>/` forms as lists (with `limit` and
 /// `continue` pages, `labelSelector` equality terms and `fieldSelector` `spec.nodeName=`/`metadata.name=`/
 /// `metadata.namespace=`) and as watches (`watch=1`, newline-delimited events, `resourceVersion`,
 /// `allowWatchBookmarks`), answering like a real API server: `Status` bodies, `410 Gone` for expired versions,
@@ -149,7 +150,7 @@ public final class FakeKubeAPI: @unchecked Sendable {
     public func bookmark() {
         let (watchers, version) = withState { s in (Array(s.watchers.values), s.version) }
         for w in watchers {
-            let kind = w.resource == "pods" ? "Pod" : w.resource == "nodes" ? "Node" : "Namespace"
+            let kind = FakeKubeAPI.kind(of: w.resource)
             let doc: [String: Any] = ["type": "BOOKMARK", "object": ["kind": kind, "apiVersion": "v1", "metadata": ["resourceVersion": String(version)]]]
             w.send(FakeKubeAPI.line(doc))
         }
@@ -183,6 +184,16 @@ public final class FakeKubeAPI: @unchecked Sendable {
         case watch(resource: String, namespace: String?, labels: [(String, String)], fields: [(String, String)], since: Int, bookmarks: Bool)
     }
 
+    /// The resources served: path segment → (kind, API group path).
+    static let resources: [String: (kind: String, api: String)] = [
+        "pods": ("Pod", "api/v1"), "nodes": ("Node", "api/v1"), "namespaces": ("Namespace", "api/v1"),
+        "services": ("Service", "api/v1"), "endpoints": ("Endpoints", "api/v1"),
+        "endpointslices": ("EndpointSlice", "apis/discovery.k8s.io/v1"), "ingresses": ("Ingress", "apis/networking.k8s.io/v1"),
+    ]
+
+    /// The kind of a resource (`pods` → `Pod`).
+    static func kind(of resource: String) -> String { resources[resource]?.kind ?? "" }
+
     func answer(method: String, uri: String, authorization: String?) -> Answer {
         let (path, query) = FakeKubeAPI.split(uri)
         let (token, forbidden) = withState { s in
@@ -191,11 +202,17 @@ public final class FakeKubeAPI: @unchecked Sendable {
             return (s.token, s.forbidden)
         }
         if let token, authorization != "Bearer " + token { return .json(401, FakeKubeAPI.status(401, "Unauthorized", "Unauthorized")) }
-        let parts = path.split(separator: "/").map(String.init)
+        var parts = path.split(separator: "/").map(String.init)
         var resource = "", namespace: String? = nil
-        if parts.count == 3, parts[0] == "api", parts[1] == "v1" { resource = parts[2] }
-        else if parts.count == 5, parts[0] == "api", parts[1] == "v1", parts[2] == "namespaces", parts[4] == "pods" { resource = "pods"; namespace = parts[3] }
-        guard method == "GET", ["pods", "nodes", "namespaces"].contains(resource) else {
+        if let last = parts.last, let r = FakeKubeAPI.resources[last] {
+            parts.removeLast()
+            if parts.count >= 2, parts[parts.count - 2] == "namespaces", r.kind != "Namespace" && r.kind != "Node" {
+                namespace = parts.removeLast()
+                parts.removeLast()
+            }
+            if parts.joined(separator: "/") == r.api { resource = last }
+        }
+        guard method == "GET", !resource.isEmpty else {
             return .json(404, FakeKubeAPI.status(404, "NotFound", "the server could not find the requested resource"))
         }
         if let forbidden {
@@ -222,8 +239,9 @@ public final class FakeKubeAPI: @unchecked Sendable {
         let page = Array(items.dropFirst(start).prefix(limit))
         var meta: [String: Any] = ["resourceVersion": String(version)]
         if start + page.count < items.count { meta["continue"] = String(start + page.count) }
-        let kind = resource == "pods" ? "PodList" : resource == "nodes" ? "NodeList" : "NamespaceList"
-        return .json(200, ["kind": kind, "apiVersion": "v1", "metadata": meta, "items": page.map(\.json)])
+        let api = FakeKubeAPI.resources[resource]!.api
+        return .json(200, ["kind": FakeKubeAPI.kind(of: resource) + "List", "apiVersion": api == "api/v1" ? "v1" : String(api.dropFirst(5)),
+                           "metadata": meta, "items": page.map(\.json)])
     }
 
     /// Registers a watcher and returns the events it missed since `since`.
@@ -267,8 +285,7 @@ public final class FakeKubeAPI: @unchecked Sendable {
     }
 
     static func matches(_ o: Stored, _ resource: String, _ namespace: String?, _ labels: [(String, String)], _ fields: [(String, String)]) -> Bool {
-        let kind = resource == "pods" ? "Pod" : resource == "nodes" ? "Node" : "Namespace"
-        guard o.kind == kind else { return false }
+        guard o.kind == FakeKubeAPI.kind(of: resource) else { return false }
         if let namespace, o.namespace != namespace { return false }
         for (k, v) in labels where o.labels[k] != v { return false }
         for (k, v) in fields {

@@ -97,7 +97,7 @@ func diagnostics(_ text: String) -> [String] {
         }
         """)
         let text = d.joined(separator: "\n")
-        #expect(text.contains("role \"service\" is not supported by Tributary"))
+        #expect(!text.contains("k.alloy:2:"), "role service is accepted")
         #expect(text.contains("unknown role \"pods\""))
         #expect(text.contains("at most one of basic_auth, authorization, oauth2, bearer_token and bearer_token_file"))
         #expect(text.contains("either oauth2 client_secret or client_secret_file must be configured"))

@@ -24,6 +24,53 @@ import Testing
         #expect(Targets.pod(pod, node: attached) == (try Self.expected(name + ".with-node.targets.json")))
     }
 
+    /// Targets in a stable order (the order across objects, and of the extra container-port targets, is Go map
+    /// order in Prometheus).
+    static func sorted(_ targets: [[String: String]]) throws -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try targets.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.sorted()
+    }
+
+    static var lookup: Targets.Lookup {
+        get throws {
+            let services = try ["service-loki-gateway", "service-external", "service-lb"].map { try load($0 + ".json", as: Service.self) }
+            let pod = try load("pod-loki-gateway.json", as: Pod.self)
+            return Targets.Lookup(service: { ns, name in services.first { $0.metadata.namespace == ns && $0.metadata.name == name } },
+                                  pod: { ns, name in pod.metadata.namespace == ns && pod.metadata.name == name ? pod : nil })
+        }
+    }
+
+    @Test(arguments: ["service-loki-gateway", "service-external", "service-lb"])
+    func serviceTargetsMatchPrometheus(_ name: String) throws {
+        var names = Targets.Names()
+        let targets = Targets.service(try Self.load(name + ".json", as: Service.self), names: &names)
+        #expect(try Self.sorted(targets) == Self.sorted(try Self.expected(name + ".targets.json")))
+    }
+
+    @Test func endpointsTargetsMatchPrometheus() throws {
+        var names = Targets.Names()
+        let targets = Targets.endpoints(try Self.load("endpoints-loki-gateway.json", as: Endpoints.self), lookup: try Self.lookup, names: &names)
+        #expect(try Self.sorted(targets) == Self.sorted(try Self.expected("endpoints-loki-gateway.targets.json")))
+        #expect(targets.count == 6, "2 ports × (ready + not ready), a non-pod address, the pod's uncovered port")
+        #expect(targets.first?["__meta_kubernetes_service_label_app_kubernetes_io_component"] == "gateway")
+        #expect(targets.first?["__meta_kubernetes_pod_container_name"] == "nginx")
+    }
+
+    @Test(arguments: ["endpointslice-loki-gateway", "endpointslice-grafana-ipv6"])
+    func endpointSliceTargetsMatchPrometheus(_ name: String) throws {
+        var names = Targets.Names()
+        let targets = Targets.endpointSlice(try Self.load(name + ".json", as: EndpointSlice.self), lookup: try Self.lookup, names: &names)
+        #expect(try Self.sorted(targets) == Self.sorted(try Self.expected(name + ".targets.json")))
+    }
+
+    @Test func ingressTargetsMatchPrometheus() throws {
+        var names = Targets.Names()
+        let targets = Targets.ingress(try Self.load("ingress-grafana.json", as: Ingress.self), names: &names)
+        #expect(try Self.sorted(targets) == Self.sorted(try Self.expected("ingress-grafana.targets.json")))
+        #expect(targets.map { $0["__meta_kubernetes_ingress_scheme"]! } == ["https", "https", "http", "http"], "*.home.lan covers one label only")
+    }
+
     @Test func podShapes() throws {
         let airflow = Targets.pod(try Self.load("pod-airflow-scheduler.json", as: Pod.self))
         #expect(airflow.count == 3, "one port target, one port-less container, one init container")

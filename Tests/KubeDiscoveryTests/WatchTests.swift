@@ -68,6 +68,44 @@ import Testing
         await s.stop()
     }
 
+    /// Role endpoints watches endpoints, services and pods: a change to any of them changes the targets.
+    @Test func endpointsFollowTheirServiceAndPods() async throws {
+        let s = try Setup(selectors: [], role: .endpoints)
+        s.api.put(try fixtureDocument("endpoints-loki-gateway.json"))
+        #expect(await s.published.wait { $0.count == 5 }, "without the pod: 4 address targets and the non-pod one")
+        #expect(s.published.targets.allSatisfy { $0["__meta_kubernetes_service_name"] == nil })
+        s.api.put(try fixtureDocument("service-loki-gateway.json"))
+        #expect(await s.published.wait { $0.allSatisfy { $0["__meta_kubernetes_service_name"] == "loki-gateway" } })
+        s.api.put(try fixtureDocument("pod-loki-gateway.json"))
+        #expect(await s.published.wait { $0.count == 6 && $0.contains { $0["__meta_kubernetes_pod_container_port_number"] == "8081" } },
+                "the pod's labels, and its container port no endpoint covers")
+        var pod = try fixtureDocument("pod-loki-gateway.json")
+        var meta = pod["metadata"] as! [String: Any]
+        meta["labels"] = ["app.kubernetes.io/component": "gateway", "canary": "yes"]
+        pod["metadata"] = meta
+        s.api.put(pod)
+        #expect(await s.published.wait { $0.filter { $0["__meta_kubernetes_pod_label_canary"] == "yes" }.count == 3 })
+        s.api.delete(kind: "Endpoints", namespace: "logging", name: "loki-gateway")
+        #expect(await s.published.wait { $0.isEmpty })
+        #expect(s.api.requests.contains { $0.hasPrefix("GET /api/v1/endpoints?") })
+        #expect(s.api.requests.contains { $0.hasPrefix("GET /api/v1/services?") })
+        await s.stop()
+    }
+
+    @Test func endpointSlicesAndIngressesComeFromTheirAPIGroups() async throws {
+        let slices = try Setup(selectors: [], namespaces: ["logging"], role: .endpointslice)
+        slices.api.put(try fixtureDocument("service-loki-gateway.json"))
+        slices.api.put(try fixtureDocument("endpointslice-loki-gateway.json"))
+        #expect(await slices.published.wait { $0.count == 4 && $0.allSatisfy { $0["__meta_kubernetes_service_name"] == "loki-gateway" } })
+        #expect(slices.api.requests.contains { $0.hasPrefix("GET /apis/discovery.k8s.io/v1/namespaces/logging/endpointslices?") })
+        await slices.stop()
+        let ingresses = try Setup(selectors: [], role: .ingress)
+        ingresses.api.put(try fixtureDocument("ingress-grafana.json"))
+        #expect(await ingresses.published.wait { $0.count == 4 })
+        #expect(ingresses.api.requests.contains { $0.hasPrefix("GET /apis/networking.k8s.io/v1/ingresses?") })
+        await ingresses.stop()
+    }
+
     @Test func listThenWatchAddedModifiedDeleted() async throws {
         let s = try Setup()
         s.api.put(try fixtureDocument("pod-airflow-scheduler.json"))
