@@ -47,11 +47,13 @@ let package = Package(
         .target(name: "RE2", dependencies: ["CRE2"], swiftSettings: optimize),
         // Prometheus relabel rules and their application.
         .target(name: "Relabel", dependencies: ["LogCore", "RE2"], swiftSettings: optimize),
+        // libmaxminddb, for stage.geoip.
+        .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
         // JMESPath (Community edition, as go-jmespath): lexer, parser, interpreter, functions. Used by stage.json.
         .target(name: "JMESPath", dependencies: ["Codecs"], swiftSettings: optimize),
         // loki.process: the pipeline and one file per stage.
         .target(name: "Process", dependencies: [
-            "Codecs", "JMESPath", "LogCore", "Platform", "RE2",
+            "Codecs", "JMESPath", "LogCore", "Platform", "RE2", "CMaxMindDB",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: optimize),

@@ -7,6 +7,7 @@ public enum StageFactory {
         case "stage.decolorize": return DecolorizeStage(&a)
         case "stage.docker": return DockerStage(&a)
         case "stage.drop": return DropStage(&a)
+        case "stage.geoip": return GeoIPStage(&a)
         case "stage.json": return JSONStage(&a)
         case "stage.label_drop": return LabelDropStage(&a)
         case "stage.label_keep": return LabelKeepStage(&a)
@@ -37,7 +38,6 @@ public enum StageFactory {
 
     /// Alloy stages Tributary recognises but does not run, with the reason.
     public static let unsupported: [String: String] = [
-        "stage.geoip": "needs a MaxMind database reader",
         "stage.eventlogmessage": "is for Windows event logs",
         "stage.windowsevent": "is for Windows event logs",
     ]
