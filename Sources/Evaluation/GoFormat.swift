@@ -3,8 +3,10 @@ import Codecs
 import Glibc
 #endif
 
-/// Go's `fmt.Sprintf` for the verbs Alloy configs use: `%s %d %f %v %q %t %x %X %o %b %e %E %g %G %%`,
-/// flags `- + # 0 space`, width, precision and `%[n]` argument indexes.
+/// Go's `fmt.Sprintf`: `%v %s %q %t`, the integer verbs `%d %x %X %o %O %b %c %q %U`, the float verbs
+/// `%f %F %e %E %g %G %x %X %b` (Inf and NaN as Go prints them), strings in hex (`%x`, `% x`, `%#x`), flags
+/// `- + # 0 space`, width, precision and `%[n]` argument indexes; a verb that does not fit its argument prints
+/// Go's `%!verb(type=value)`.
 enum GoFormat {
     /// The largest width or precision Go's fmt accepts.
     static let maximumWidth = 1_000_000
@@ -117,7 +119,9 @@ enum GoFormat {
                 let pad = w - body.count
                 if minus {
                     body += [UInt8](repeating: 32, count: pad)
-                } else if zero && verb != UInt8(ascii: "s") && verb != UInt8(ascii: "q") && verb != UInt8(ascii: "v") {
+                } else if zero && verb != UInt8(ascii: "s") && verb != UInt8(ascii: "q") && verb != UInt8(ascii: "v")
+                            && !(precision != nil && isIntegerArgument(arg)) && !GoFormat.isNonFinite(body) {
+                    // Go ignores 0 for an integer with a precision, and pads Inf and NaN with spaces.
                     let signed = body.first == UInt8(ascii: "-") || body.first == UInt8(ascii: "+")
                     body.insert(contentsOf: [UInt8](repeating: 48, count: pad), at: signed ? 1 : 0)
                 } else {
@@ -186,30 +190,43 @@ enum GoFormat {
             if let p = precision { return Array(Array(s.unicodeScalars).prefix(p).map(String.init).joined().utf8) }
             return Array(s.utf8)
         case ("s", .capsule(let x as Secret)): return Array(x.value.utf8)
-        case ("q", .string(let s)): return Array(GoQuote.quoted(s).utf8)
-        case ("t", .bool(let b)): return Array((b ? "true" : "false").utf8)
-        case ("d", .number(let n)) where !isFloat(n):
-            let t = n.text
-            return Array(((plus && !t.hasPrefix("-")) ? "+" + t : (space && !t.hasPrefix("-") ? " " + t : t)).utf8)
-        case ("x", .number(let n)) where !isFloat(n), ("X", .number(let n)) where !isFloat(n),
-             ("o", .number(let n)) where !isFloat(n), ("b", .number(let n)) where !isFloat(n):
-            let radix = c == "o" ? 8 : (c == "b" ? 2 : 16)
-            let neg: Bool
-            let mag: UInt64
-            switch n {
-            case .int(let x): neg = x < 0; mag = x.magnitude
-            case .uint(let x): neg = false; mag = x
-            case .float: neg = false; mag = 0
+        case ("q", .string(let s)):
+            if sharp, !s.contains("`"), s.unicodeScalars.allSatisfy({ $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F && $0 != "\u{FEFF}") }) {
+                return Array(("`" + s + "`").utf8)   // strconv.CanBackquote
             }
-            var t = String(mag, radix: radix, uppercase: c == "X")
-            if sharp { t = (c == "o" ? "0" : (c == "b" ? "" : (c == "X" ? "0X" : "0x"))) + t }
-            return Array(((neg ? "-" : "") + t).utf8)
+            return Array((plus ? asciiOnly(GoQuote.quoted(s)) : GoQuote.quoted(s)).utf8)
+        case ("t", .bool(let b)): return Array((b ? "true" : "false").utf8)
+        case ("d", .number(let n)) where !isFloat(n), ("x", .number(let n)) where !isFloat(n), ("X", .number(let n)) where !isFloat(n),
+             ("o", .number(let n)) where !isFloat(n), ("O", .number(let n)) where !isFloat(n), ("b", .number(let n)) where !isFloat(n):
+            return Array(integer(n, c, precision: precision, plus: plus, sharp: sharp, space: space).utf8)
+        case ("c", .number(let n)) where !isFloat(n):
+            return Array(String(rune(n)).utf8)
+        case ("q", .number(let n)) where !isFloat(n):
+            let r = rune(n)
+            return Array(("'" + (r == "'" ? "\\'" : String(GoQuote.quoted(String(r)).dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"")) + "'").utf8)
+        case ("U", .number(let n)) where !isFloat(n):
+            var hex = String(n.asUInt64, radix: 16, uppercase: true)
+            while hex.count < max(4, precision ?? 0) { hex = "0" + hex }
+            var t = "U+" + hex
+            if sharp, n.asUInt64 <= 0x10FFFF, let scalar = Unicode.Scalar(UInt32(n.asUInt64)), GoQuote.isPrintable(scalar) { t += " '\(Character(scalar))'" }
+            return Array(t.utf8)
         case ("x", .string(let s)), ("X", .string(let s)):
-            return Array(s.utf8.map { String($0, radix: 16, uppercase: c == "X") }.map { $0.count == 1 ? "0" + $0 : $0 }.joined().utf8)
+            let digits = s.utf8.map { b -> String in
+                let h = String(b, radix: 16, uppercase: c == "X")
+                return h.count == 1 ? "0" + h : h
+            }
+            let prefix = sharp ? (c == "X" ? "0X" : "0x") : ""
+            if space { return Array(digits.map { prefix + $0 }.joined(separator: " ").utf8) }
+            return Array((digits.isEmpty ? "" : prefix + digits.joined()).utf8)
+        case ("x", .number(let n)), ("X", .number(let n)):
+            return Array(signed(hexFloat(n.asDouble, precision: precision, upper: c == "X"), plus: plus, space: space).utf8)
+        case ("b", .number(let n)):
+            return Array(signed(binaryFloat(n.asDouble), plus: plus, space: space).utf8)
         case ("f", .number(let n)), ("F", .number(let n)), ("e", .number(let n)), ("E", .number(let n)),
              ("g", .number(let n)), ("G", .number(let n)):
             guard isFloat(n) else { return bad(verb, v) }
             let d = n.asDouble
+            if !d.isFinite { return Array(nonFinite(d, plus: plus, space: space).utf8) }
             if (c == "g" || c == "G") && precision == nil { return Array(shortestG(d, upper: c == "G").utf8) }
             var spec = "%"
             if plus { spec += "+" }
@@ -222,6 +239,131 @@ enum GoFormat {
         default:
             return bad(verb, v)
         }
+    }
+
+    /// Go's integer verbs: `%d %x %X %o %O %b` with sign flags, `#` prefixes and a precision as the minimum digits.
+    static func integer(_ n: Number, _ verb: Character, precision: Int?, plus: Bool, sharp: Bool, space: Bool) -> String {
+        let negative: Bool
+        let magnitude: UInt64
+        switch n {
+        case .int(let x): negative = x < 0; magnitude = x.magnitude
+        case .uint(let x): negative = false; magnitude = x
+        case .float: negative = false; magnitude = 0
+        }
+        let radix = verb == "o" || verb == "O" ? 8 : verb == "b" ? 2 : verb == "d" ? 10 : 16
+        var digits = String(magnitude, radix: radix, uppercase: verb == "X")
+        if let p = precision {
+            if p == 0 && magnitude == 0 { digits = "" }
+            while digits.count < p { digits = "0" + digits }
+        }
+        if sharp {
+            switch verb {
+            case "x": digits = "0x" + digits
+            case "X": digits = "0X" + digits
+            case "o": if !digits.hasPrefix("0") { digits = "0" + digits }
+            case "b": digits = "0b" + digits
+            default: break
+            }
+        }
+        if verb == "O" { digits = "0o" + digits }
+        return negative ? "-" + digits : (plus ? "+" + digits : (space ? " " + digits : digits))
+    }
+
+    /// The character an integer stands for; U+FFFD for one that is not a Unicode scalar (as Go's `%c`).
+    static func rune(_ n: Number) -> Character {
+        if case .int(let x) = n, x < 0 { return "\u{FFFD}" }
+        let v = n.asUInt64
+        guard v <= 0x10FFFF, let s = Unicode.Scalar(UInt32(v)) else { return "\u{FFFD}" }
+        return Character(s)
+    }
+
+    /// A Go quoted string with every non-ASCII code point escaped (`%+q`: strconv.QuoteToASCII).
+    static func asciiOnly(_ quoted: String) -> String {
+        var out = ""
+        for scalar in quoted.unicodeScalars {
+            if scalar.value < 0x80 { out.unicodeScalars.append(scalar); continue }
+            let hex = String(scalar.value, radix: 16)
+            out += scalar.value <= 0xFFFF ? "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                                          : "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
+        }
+        return out
+    }
+
+    /// A sign as Go's fmtFloat writes it: `-` always, `+` with the plus flag, a space with the space flag.
+    static func signed(_ t: String, plus: Bool, space: Bool) -> String {
+        if t.hasPrefix("-") { return t }
+        return plus ? "+" + t : (space ? " " + t : t)
+    }
+
+    /// `+Inf`, `-Inf`, `NaN` as Go's float verbs print them (the plus sign of +Inf is always there; a space flag
+    /// replaces it; NaN gets a sign only when asked).
+    static func nonFinite(_ d: Double, plus: Bool, space: Bool) -> String {
+        if d.isNaN { return plus ? "+NaN" : (space ? " NaN" : "NaN") }
+        if d < 0 { return "-Inf" }
+        return space && !plus ? " Inf" : "+Inf"
+    }
+
+    /// `%b` of a float64: the decimal mantissa and binary exponent (`4503599627370496p-52`), strconv's 'b' format.
+    static func binaryFloat(_ d: Double) -> String {
+        let bits = d.bitPattern
+        var exponent = Int((bits >> 52) & 0x7FF)
+        var mantissa = bits & ((1 << 52) - 1)
+        if exponent == 0 { exponent = 1 } else { mantissa |= 1 << 52 }
+        exponent += -1023 - 52
+        return (d.sign == .minus ? "-" : "") + "\(mantissa)p" + (exponent >= 0 ? "+" : "") + "\(exponent)"
+    }
+
+    /// `%x` of a float64: `0x1.8p+01`, strconv's 'x' format (shortest digits, or rounded half to even to
+    /// `precision` hex digits); the exponent has at least two digits.
+    static func hexFloat(_ d: Double, precision: Int?, upper: Bool) -> String {
+        if !d.isFinite { return nonFinite(d, plus: false, space: false) }
+        let negative = d.sign == .minus
+        var mantissa = d.significandBitPattern   // 52 fraction bits
+        var exponent = Int(d.exponent)
+        if d == 0 {
+            mantissa = 0
+            exponent = 0
+        } else if d.isSubnormal {
+            // Normalise: shift until the leading bit is the implicit one.
+            var m = mantissa
+            var e = -1022
+            while m & (1 << 52) == 0 { m <<= 1; e -= 1 }
+            mantissa = m & ((1 << 52) - 1)
+            exponent = e
+        }
+        var lead: UInt64 = d == 0 ? 0 : 1
+        var fraction = String(mantissa, radix: 16, uppercase: upper)
+        fraction = String(repeating: "0", count: 13 - fraction.count) + fraction
+        if let p = precision, p < 13 {
+            // Round the 52-bit fraction to 4p bits, half to even.
+            let drop = UInt64(52 - 4 * p)
+            var kept = mantissa >> drop
+            let rest = mantissa & ((1 << drop) - 1), half: UInt64 = 1 << (drop - 1)
+            if rest > half || (rest == half && kept & 1 == 1) { kept += 1 }
+            if kept >> UInt64(4 * p) != 0 {   // carried into the leading digit
+                kept = 0
+                lead += 1
+                if lead == 2 { lead = 1; exponent += 1 }
+            }
+            fraction = p == 0 ? "" : String(kept, radix: 16, uppercase: upper)
+            fraction = String(repeating: "0", count: max(0, p - fraction.count)) + fraction
+        } else {
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            if let p = precision { fraction += String(repeating: "0", count: p - fraction.count) }
+        }
+        let exp = String(abs(exponent))
+        return (negative ? "-" : "") + (upper ? "0X" : "0x") + "\(lead)" + (fraction.isEmpty ? "" : "." + fraction)
+            + (upper ? "P" : "p") + (exponent < 0 ? "-" : "+") + (exp.count < 2 ? "0" + exp : exp)
+    }
+
+    private static func isIntegerArgument(_ v: Value) -> Bool {
+        if case .number(let n) = v { return !isFloat(n) }
+        return false
+    }
+
+    private static func isNonFinite(_ body: [UInt8]) -> Bool {
+        let t = String(decoding: body, as: UTF8.self)
+        return t.hasSuffix("Inf") || t.hasSuffix("NaN")
     }
 
     private static func isFloat(_ n: Number) -> Bool {
