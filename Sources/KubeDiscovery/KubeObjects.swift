@@ -140,6 +140,19 @@ public struct ObjectReference: Codable, Sendable, Equatable {
     public var name: String?
 }
 
+/// A port of a service, an Endpoints subset or an EndpointSlice (the three share the fields discovery reads).
+public struct ServicePort: Codable, Sendable, Equatable {
+    public var name: String?
+    public var port: Int?
+    public var protocol_: String?
+    /// EndpointSlice ports only.
+    public var appProtocol: String?
+    enum CodingKeys: String, CodingKey {
+        case name, port, appProtocol
+        case protocol_ = "protocol"
+    }
+}
+
 /// A service (role `service`, and the service labels of endpoints and endpoint slices).
 public struct Service: Codable, Sendable, Equatable, KubeObject {
     public struct Spec: Codable, Sendable, Equatable {
@@ -151,15 +164,7 @@ public struct Service: Codable, Sendable, Equatable, KubeObject {
         public var ipFamilyPolicy: String?
         public var ipFamilies: [String]?
     }
-    public struct Port: Codable, Sendable, Equatable {
-        public var name: String?
-        public var port: Int?
-        public var protocol_: String?
-        enum CodingKeys: String, CodingKey {
-            case name, port
-            case protocol_ = "protocol"
-        }
-    }
+    public typealias Port = ServicePort
     public var metadata: ObjectMeta
     public var spec: Spec?
     public static var resource: String { "services" }
@@ -179,15 +184,7 @@ public struct Endpoints: Codable, Sendable, Equatable, KubeObject {
         public var nodeName: String?
         public var targetRef: ObjectReference?
     }
-    public struct Port: Codable, Sendable, Equatable {
-        public var name: String?
-        public var port: Int?
-        public var protocol_: String?
-        enum CodingKeys: String, CodingKey {
-            case name, port
-            case protocol_ = "protocol"
-        }
-    }
+    public typealias Port = ServicePort
     public var metadata: ObjectMeta
     public var subsets: [Subset]?
     public static var resource: String { "endpoints" }
@@ -210,16 +207,7 @@ public struct EndpointSlice: Codable, Sendable, Equatable, KubeObject {
         public var targetRef: ObjectReference?
         public var deprecatedTopology: [String: String]?
     }
-    public struct Port: Codable, Sendable, Equatable {
-        public var name: String?
-        public var port: Int?
-        public var protocol_: String?
-        public var appProtocol: String?
-        enum CodingKeys: String, CodingKey {
-            case name, port, appProtocol
-            case protocol_ = "protocol"
-        }
-    }
+    public typealias Port = ServicePort
     public var metadata: ObjectMeta
     public var addressType: String?
     public var endpoints: [Endpoint]?

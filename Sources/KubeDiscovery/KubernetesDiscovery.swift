@@ -152,17 +152,6 @@ public final class KubernetesDiscovery: Sendable {
                                                  role: "pod", logger: logger, health: health) { [self] in apply($0, scope: ns ?? "") }
                     group.addTask { await informer.run() }
                 }
-                if config.attachNode {
-                    let s = config.selectors.last { $0.role == "node" }
-                    let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
-                                                  role: "node", logger: logger, health: health) { [self] in applyNode($0) }
-                    group.addTask { await informer.run() }
-                }
-                if config.attachNamespace {
-                    let informer = Informer<Namespace>(client: client, namespace: nil, labelSelector: nil, fieldSelector: nil,
-                                                       role: "namespace", logger: logger, health: health) { [self] in applyNamespace($0) }
-                    group.addTask { await informer.run() }
-                }
             case .node:
                 let s = config.selectors.last { $0.role == "node" }
                 let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
@@ -181,7 +170,8 @@ public final class KubernetesDiscovery: Sendable {
                 watch(Service.self, role: "service", namespaces, client, &group, \.services)
                 watch(Pod.self, role: "pod", namespaces, client, &group, \.pods)
             }
-            if config.role != .pod && config.role != .node {
+            // attach_metadata: nodes and namespaces for every role that uses them (role node watches nodes anyway).
+            if config.role != .node {
                 if config.attachNode {
                     let s = config.selectors.last { $0.role == "node" }
                     let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
