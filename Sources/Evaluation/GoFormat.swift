@@ -387,15 +387,3 @@ enum GoFormat {
         return mant + String(s[e]) + sign + exp
     }
 }
-
-private extension String {
-    func replacingMantissaTrailingZeros() -> String {
-        guard let e = firstIndex(where: { $0 == "e" }) else { return self }
-        var m = String(self[..<e])
-        if m.contains(".") {
-            while m.hasSuffix("0") { m.removeLast() }
-            if m.hasSuffix(".") { m.removeLast() }
-        }
-        return m + self[e...]
-    }
-}

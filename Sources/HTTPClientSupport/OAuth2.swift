@@ -24,9 +24,7 @@ public struct OAuth2Settings: Sendable, Equatable {
         if clientSecret.isEmpty && (clientSecretFile ?? "").isEmpty { return "either oauth2 client_secret or client_secret_file must be configured" }
         if tokenURL.isEmpty { return "oauth2 token_url must be configured" }
         if !clientSecret.isEmpty && !(clientSecretFile ?? "").isEmpty { return "at most one of oauth2 client_secret & client_secret_file must be configured" }
-        for key in endpointParams.keys where key == "scope" && !scopes.isEmpty {
-            return "oauth2: cannot overwrite parameter \"\(key)\""
-        }
+        if endpointParams["scope"] != nil && !scopes.isEmpty { return "oauth2: cannot overwrite parameter \"scope\"" }
         return proxy.combinationProblem
     }
 }
@@ -48,11 +46,16 @@ public actor OAuth2TokenSource {
 
     public init(_ settings: OAuth2Settings) throws {
         self.settings = settings
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: try OAuth2TokenSource.clientConfiguration(settings))
+    }
+
+    /// The token client's configuration: the block's own TLS settings and proxy for the token URL.
+    public static func clientConfiguration(_ settings: OAuth2Settings) throws -> HTTPClient.Configuration {
         var c = HTTPClient.Configuration()
         c.timeout = .init(connect: .seconds(10), read: .seconds(30))
         if let tls = settings.tls { c.tlsConfiguration = try tls.nioConfiguration() }
         c.proxy = try settings.proxy.clientProxy(for: settings.tokenURL)
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: c)
+        return c
     }
 
     public func shutdown() async { try? await client.shutdown() }

@@ -13,8 +13,7 @@ public final class RequestAuthorizer: Sendable {
     /// mistake is reported when the configuration loads.
     public static func check(_ settings: HTTPClientSettings) throws {
         guard case .oauth2(let o) = settings.auth else { return }
-        _ = try o.tls?.nioConfiguration()
-        _ = try o.proxy.clientProxy(for: o.tokenURL)
+        _ = try OAuth2TokenSource.clientConfiguration(o)
     }
 
     /// The headers for the next request; a token that cannot be fetched or a file that cannot be read is an error.

@@ -55,10 +55,12 @@ enum StringFunctions {
         let start = a.count > 2 ? max(0, try integer(a[2], name, "start", nonNegative: false)) : 0
         let end = a.count > 3 ? min(try integer(a[3], name, "end", nonNegative: false), subject.count) : subject.count
         guard start <= end, start <= subject.count else { return .null }
-        let window = subject[start..<end]
-        guard window.count >= needle.count else { return .null }
-        let candidates = Array(window.startIndex...(window.endIndex - needle.count))
-        let found = (last ? candidates.reversed() : candidates).first { subject[$0..<$0 + needle.count].elementsEqual(needle) }
+        let n = needle.count
+        guard end - start >= n else { return .null }
+        // Every start position, so that overlapping matches count (Go's LastIndex of "aa" in "aaa" is 1).
+        let starts = start...(end - n)
+        let matches: (Int) -> Bool = { subject[$0..<$0 + n].elementsEqual(needle) }
+        let found = last ? starts.reversed().first(where: matches) : starts.first(where: matches)
         return found.map { .number(Double($0)) } ?? .null
     }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Platform
 import Components
 import LogCore
@@ -25,6 +26,14 @@ enum ConfigLoader {
         }
         if names.isEmpty { throw FileIOError(path: path, message: "no *.alloy files in directory") }
         return names.sorted()
+    }
+
+    /// For the commands: the loaded configuration, or its diagnostics printed to stderr and exit status 1.
+    static func loadOrExit(_ path: String) throws -> ConfigGraph {
+        do { return try load(path) } catch {
+            printError(error.pretty())
+            throw ExitCode(1)
+        }
     }
 
     /// Parses and loads the configuration; on failure, the diagnostics (file errors become diagnostics too).

@@ -94,10 +94,14 @@ struct LoggingApplier: Sendable {
     var levelFlag: String?
     var formatFlag: String?
 
+    /// The level and format: the flags', else the logging block's.
+    func setLevelAndFormat(_ graph: ConfigGraph) {
+        AgentLogSettings.set(level: Logger.Level(alloyName: levelFlag ?? graph.logging.level) ?? .info,
+                             format: LineLogHandler.Format(rawValue: formatFlag ?? graph.logging.format) ?? .logfmt)
+    }
+
     func apply(_ graph: ConfigGraph, controller: Controller, logger: Logger) async {
-        let level = Logger.Level(alloyName: levelFlag ?? graph.logging.level) ?? .info
-        let format = LineLogHandler.Format(rawValue: formatFlag ?? graph.logging.format) ?? .logfmt
-        AgentLogSettings.set(level: level, format: format)
+        setLevelAndFormat(graph)
         let (value, diagnostics) = await controller.loggingWriteTo()
         for d in diagnostics.items { logger.error("logging write_to: \(d.description)") }
         let receivers = (value as? [ReceiverRef])?.map { $0.capsule.receiver } ?? []

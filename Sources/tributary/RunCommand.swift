@@ -50,14 +50,9 @@ struct RunCommand: AsyncParsableCommand {
         _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 8 << 20)
         _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 16 << 20)
         #endif
-        let graph: ConfigGraph
-        do { graph = try ConfigLoader.load(config) } catch {
-            printError(error.pretty())
-            throw ExitCode(1)
-        }
+        let graph = try ConfigLoader.loadOrExit(config)
         let loggingApplier = LoggingApplier(levelFlag: logLevel, formatFlag: logFormat)
-        AgentLogSettings.set(level: Logger.Level(alloyName: logLevel ?? graph.logging.level) ?? .info,
-                             format: LineLogHandler.Format(rawValue: logFormat ?? graph.logging.format) ?? .logfmt)
+        loggingApplier.setLevelAndFormat(graph)
         LoggingSystem.bootstrap { _ in LineLogHandler() }
         let logger = Logger(label: "tributary")
         for w in graph.warnings.items { logger.warning("\(w.description)") }

@@ -31,11 +31,7 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         Stdlib.version = TributaryVersion.string
-        let graph: ConfigGraph
-        do { graph = try ConfigLoader.load(config) } catch {
-            printError(error.pretty())
-            throw ExitCode(1)
-        }
+        let graph = try ConfigLoader.loadOrExit(config)
         let dryRun: DryRun
         do throws(Diagnostics) { dryRun = try DryRun(graph: graph) } catch {
             printError(error.pretty())

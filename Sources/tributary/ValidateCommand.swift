@@ -19,11 +19,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         Stdlib.version = TributaryVersion.string
-        let graph: ConfigGraph
-        do { graph = try ConfigLoader.load(config) } catch {
-            printError(error.pretty())
-            throw ExitCode(1)
-        }
+        let graph = try ConfigLoader.loadOrExit(config)
         var diags = graph.warnings
         diags.append(contentsOf: Controller.validate(graph, allowExperimental: stabilityLevel == "experimental"))
         if !diags.isEmpty { printError(diags.pretty()) }

@@ -24,26 +24,7 @@ import Testing
         \tforward_to = [loki.process.pods.receiver]
         }
 
-        loki.process "pods" {
-        \tforward_to = [loki.echo.out.receiver, loki.write.loki.receiver]
-
-        \tstage.static_labels {
-        \t\tvalues = {team = "data"}
-        \t}
-        }
-
-        loki.echo "out" { }
-
-        loki.write "loki" {
-        \tendpoint {
-        \t\turl = "http://127.0.0.1:9/loki/api/v1/push"
-
-        \t\tbasic_auth {
-        \t\t\tusername = "agent"
-        \t\t\tpassword = "hunter2"
-        \t\t}
-        \t}
-        }
+        \(PipelineConfigs.labelToEchoAndWrite(process: "pods"))
         """
     }
 

@@ -30,26 +30,7 @@ import Testing
         \tforward_to = [loki.process.p.receiver]
         }
 
-        loki.process "p" {
-        \tforward_to = [loki.echo.out.receiver, loki.write.loki.receiver]
-
-        \tstage.static_labels {
-        \t\tvalues = {team = "data"}
-        \t}
-        }
-
-        loki.echo "out" { }
-
-        loki.write "loki" {
-        \tendpoint {
-        \t\turl = "http://127.0.0.1:9/loki/api/v1/push"
-
-        \t\tbasic_auth {
-        \t\t\tusername = "agent"
-        \t\t\tpassword = "hunter2"
-        \t\t}
-        \t}
-        }
+        \(PipelineConfigs.labelToEchoAndWrite(process: "p"))
 
         loki.source.journal "system" {
         \tpath       = "\(dir.path)/no-journal"

@@ -80,6 +80,7 @@ import Testing
         #expect(try eval("find_first('abcabc', 'b', `-5`)") == "1")
         #expect(try eval("find_last('abcabc', 'b')") == "4")
         #expect(try eval("find_last('abcabc', 'b', `0`, `3`)") == "1")
+        #expect(try eval("find_last('aaa', 'aa')") == "1")   // overlapping matches count
         #expect(try eval("find_first('', 'a')") == "null")
         #expect(try eval("find_first('abc', 'b', `9`)") == "null")
         #expect(throws: JMESPathError.self) { try eval("find_first('abc', 'b', `1.5`)") }
