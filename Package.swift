@@ -33,7 +33,7 @@ let package = Package(
                 swiftSettings: optimize),
         // The component runtime: component protocols and registry, the configuration graph, the controller that
         // runs, updates, reloads and stops components.
-        .target(name: "Runtime", dependencies: ["Syntax", "Evaluation", "Platform", .product(name: "Logging", package: "swift-log")],
+        .target(name: "Runtime", dependencies: ["Codecs", "Syntax", "Evaluation", "Platform", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: optimize),
 
         // ── Log handling: a small core, then one module per capability ──

@@ -65,6 +65,10 @@ public struct BodyDecoder: Sendable {
     /// ``finish()`` does not call it unknown.
     public mutating func evaluatedLater(_ name: String) { consumedAttributes.insert(name) }
 
+    /// The names of the body's attributes, in order (for bodies whose attribute names are not fixed, such as a
+    /// custom component's arguments).
+    public var attributeNames: [String] { body.compactMap { if case .attribute(let a) = $0 { return a.name } else { return nil } } }
+
     /// Whether the attribute is written in the body.
     public func has(_ name: String) -> Bool { findAttribute(name) != nil }
 

@@ -7,13 +7,13 @@ import Glibc
 /// `%f %F %e %E %g %G %x %X %b` (Inf and NaN as Go prints them), strings in hex (`%x`, `% x`, `%#x`), flags
 /// `- + # 0 space`, width, precision and `%[n]` argument indexes; a verb that does not fit its argument prints
 /// Go's `%!verb(type=value)`.
-enum GoFormat {
+public enum GoFormat {
     /// The largest width or precision Go's fmt accepts.
     static let maximumWidth = 1_000_000
     /// A formatted result may not grow past this (many wide verbs in one format would otherwise add up).
     static let maximumLength = 16 << 20
 
-    static func sprintf(_ format: String, _ args: [Value]) throws(ValueError) -> String {
+    public static func sprintf(_ format: String, _ args: [Value]) throws(ValueError) -> String {
         let f = Array(format.utf8)
         var out: [UInt8] = []
         var argNum = 0

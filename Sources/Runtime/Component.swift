@@ -5,7 +5,8 @@ import Syntax
 
 /// What the runtime hands a component: its id, its data directory and a way to publish new exports.
 public struct ComponentOptions: Sendable {
-    /// The component's id, e.g. `loki.source.file.pods`.
+    /// The component's id, e.g. `loki.source.file.pods`; inside a module, prefixed with the module's id as Alloy
+    /// does (`custom.a/loki.source.file.pods`, `foreach.f/foreach_x_1/loki.echo.out`).
     public var id: String
     /// `<storage.path>/<id>`: the component's own data directory.
     public var dataPath: String
@@ -13,10 +14,17 @@ public struct ComponentOptions: Sendable {
     public var onStateChange: @Sendable ([String: Value]) -> Void
     /// What the components of one agent share (one store per controller).
     public var shared: SharedObjects
+    /// The id within its module, e.g. `loki.write.default` for `custom.a/loki.write.default`.
+    public internal(set) var localID: String
+    /// For the components of a custom component's body: the instance's arguments and exports.
+    var module: ModuleIO? = nil
+    /// Whether experimental features are allowed (custom components and `foreach` run their bodies with it).
+    var allowExperimental = false
 
     public init(id: String, dataPath: String, shared: SharedObjects = SharedObjects(),
                 onStateChange: @escaping @Sendable ([String: Value]) -> Void) {
         self.id = id
+        self.localID = id
         self.dataPath = dataPath
         self.shared = shared
         self.onStateChange = onStateChange
@@ -105,6 +113,16 @@ public struct ComponentRegistration: Sendable {
     public let exports: [String: Value]
     let decode: @Sendable (inout BodyDecoder) -> any Sendable
     let build: @Sendable (ComponentOptions, any Sendable) async throws -> any Component
+
+    init(name: String, stability: Stability, exports: [String: Value],
+         decode: @escaping @Sendable (inout BodyDecoder) -> any Sendable,
+         build: @escaping @Sendable (ComponentOptions, any Sendable) async throws -> any Component) {
+        self.name = name
+        self.stability = stability
+        self.exports = exports
+        self.decode = decode
+        self.build = build
+    }
 
     /// Decodes a body into this component's arguments (for tools that use them without building the component).
     public func arguments(_ d: inout BodyDecoder) -> any Sendable { decode(&d) }

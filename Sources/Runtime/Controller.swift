@@ -28,12 +28,27 @@ public actor Controller {
     public private(set) var isReady = false
     /// The newest unprocessed exports of each component that published; a burst of publications is evaluated once.
     private let pending = PendingExports()
-    /// What the components of this agent share (kept across reloads).
-    public nonisolated let shared = SharedObjects()
+    /// What the components of this agent share (kept across reloads, and with the controllers of modules).
+    public nonisolated let shared: SharedObjects
+    /// For the controller of a module: its id, prefixed to its components' ids (`custom.a`, `foreach.f/foreach_1_1`),
+    /// the identifiers it reads from outside, and the instance's arguments and exports.
+    let moduleID: String
+    private var external: [String: Value]
+    let module: ModuleIO?
     private let wakeUps: AsyncStream<Void>
     private let wakeUpsContinuation: AsyncStream<Void>.Continuation
 
     public init(graph: ConfigGraph, storagePath: String, allowExperimental: Bool = false, logger: Logger) {
+        self.init(graph: graph, storagePath: storagePath, allowExperimental: allowExperimental, logger: logger,
+                  moduleID: "", external: [:], shared: SharedObjects(), module: nil)
+    }
+
+    init(graph: ConfigGraph, storagePath: String, allowExperimental: Bool, logger: Logger,
+         moduleID: String, external: [String: Value], shared: SharedObjects, module: ModuleIO?) {
+        self.moduleID = moduleID
+        self.external = external
+        self.shared = shared
+        self.module = module
         self.graph = graph
         self.storagePath = storagePath
         self.allowExperimental = allowExperimental
@@ -47,8 +62,8 @@ public actor Controller {
     // MARK: evaluation
 
     /// Nested objects of every known export: `loki.echo.x.receiver` is `scope["loki"]["echo"]["x"]["receiver"]`.
-    public static func scope(_ nodes: [ComponentNode], _ exports: [[String: Value]?]) -> [String: Value] {
-        var root: [String: Value] = [:]
+    public static func scope(_ nodes: [ComponentNode], _ exports: [[String: Value]?], external: [String: Value] = [:]) -> [String: Value] {
+        var root = external
         func insert(_ path: ArraySlice<String>, _ value: Value, into obj: inout [String: Value]) {
             let key = path.first!
             if path.count == 1 {
@@ -67,10 +82,13 @@ public actor Controller {
         return root
     }
 
-    /// Decodes the arguments of node `i` against `scope`.
+    /// What this controller's components evaluate against: the exports of its components over what it reads from
+    /// outside.
+    private func currentScope() -> [String: Value] { Controller.scope(graph.nodes, exports, external: external) }
+
     /// The `logging` block's `write_to`, evaluated against the components' exports now; nil without one.
     public func loggingWriteTo() -> (value: (any Sendable)?, diagnostics: Diagnostics) {
-        Controller.decodeWriteTo(graph.logging, scope: Controller.scope(graph.nodes, exports))
+        Controller.decodeWriteTo(graph.logging, scope: currentScope())
     }
 
     static func decodeWriteTo(_ logging: LoggingConfig, scope: [String: Value]) -> (value: (any Sendable)?, diagnostics: Diagnostics) {
@@ -111,17 +129,51 @@ public actor Controller {
         return (d.arguments, d.diagnostics)
     }
 
-    /// Type-checks every component's arguments with its dependencies' exports at their zero values.
+    /// Type-checks every component's arguments with its dependencies' exports at their zero values, and the bodies
+    /// of custom components (with the arguments each instance gives) and foreach templates (with the collection's
+    /// first item).
     public static func validate(_ graph: ConfigGraph, allowExperimental: Bool = false) -> Diagnostics {
+        let checked = validate(graph, allowExperimental: allowExperimental, external: [:], arguments: [:])
+        var diags = checked.diagnostics
+        diags.append(contentsOf: decodeWriteTo(graph.logging, scope: checked.scope).diagnostics)
+        var seen = Set<String>()
+        return Diagnostics(diags.items.filter { seen.insert("\($0.file?.name ?? ""):\($0.start):\($0.message)").inserted })
+    }
+
+    /// The diagnostics of a graph validated with `external` and, for a custom component's body, the `arguments` its
+    /// instance gives; the values of its `export` blocks (what the instance exports to its dependents); and the
+    /// scope its components ended with.
+    static func validate(_ graph: ConfigGraph, allowExperimental: Bool, external: [String: Value],
+                         arguments: [String: Value]) -> (diagnostics: Diagnostics, exports: [String: Value], scope: [String: Value]) {
         var diags = Diagnostics()
+        var moduleExports: [String: Value] = [:]
         var exports: [[String: Value]?] = graph.nodes.map { $0.registration.exports }
         for i in graph.nodes.indices {
-            let (_, d) = decodeArguments(graph.nodes[i], scope: scope(graph.nodes, exports), allowExperimental: allowExperimental)
+            let node = graph.nodes[i]
+            if node.registration.stability == .experimental && !allowExperimental {
+                diags.append(Diagnostic(file: node.source, start: node.block.nameOffset, end: node.block.nameOffset + node.name.utf8.count - 1,
+                                        message: "\(node.name) is at stability level \"experimental\", which is below the minimum allowed stability level \"generally-available\". Use --stability.level command-line flag to enable \"experimental\" features"))
+                continue
+            }
+            let scope = scope(graph.nodes, exports, external: external)
+            let (args, d) = decodeArguments(node, scope: scope, allowExperimental: allowExperimental)
             diags.append(contentsOf: d)
-            exports[i] = graph.nodes[i].registration.exports
+            if let a = args as? ArgumentComponent.Arguments {
+                exports[i] = ["value": arguments[node.label] ?? a.defaultValue ?? .null]
+            }
+            if let a = args as? ExportComponent.Arguments { moduleExports[node.label] = a.value }
+            if d.hasErrors { continue }
+            if let a = args as? CustomComponent.Arguments {
+                let body = validate(a.template.graph, allowExperimental: allowExperimental, external: a.template.variables, arguments: a.values)
+                diags.append(contentsOf: body.diagnostics)
+                exports[i] = node.registration.exports.merging(body.exports) { $1 }
+            } else if let a = args as? ForeachComponent.Arguments, let first = a.collection.first {
+                var inner = scope
+                inner[a.variable] = first
+                diags.append(contentsOf: validate(a.template.graph, allowExperimental: allowExperimental, external: inner, arguments: [:]).diagnostics)
+            }
         }
-        diags.append(contentsOf: decodeWriteTo(graph.logging, scope: scope(graph.nodes, exports)).diagnostics)
-        return diags
+        return (diags, moduleExports, scope(graph.nodes, exports, external: external))
     }
 
     // MARK: lifecycle
@@ -129,7 +181,7 @@ public actor Controller {
     /// Builds and starts every component in dependency order; throws the diagnostics of the first that fails.
     public func start() async throws {
         for i in graph.nodes.indices {
-            let (args, diags) = decodeRecordingSecrets(graph.nodes[i], scope: Controller.scope(graph.nodes, exports))
+            let (args, diags) = decodeRecordingSecrets(graph.nodes[i], scope: currentScope())
             if diags.hasErrors { throw diags }
             try await build(i, args)
         }
@@ -143,15 +195,19 @@ public actor Controller {
         let continuation = wakeUpsContinuation
         let pending = self.pending
         let dataPath = storagePath + "/" + node.id
-        if mkdir(dataPath, 0o750) != 0 && errno != EEXIST {
+        // The module blocks keep nothing on disk.
+        if !(module != nil && ["argument", "export"].contains(node.name)), let failure = Controller.makeDirectories(dataPath) {
             throw Diagnostics([Diagnostic(file: node.source, start: node.block.nameOffset, end: node.block.lcurly,
-                                          message: "cannot create data directory \(dataPath): \(String(cString: strerror(errno)))")])
+                                          message: "cannot create data directory \(dataPath): \(failure)")])
         }
         let id = node.id
-        let options = ComponentOptions(id: id, dataPath: dataPath, shared: shared) { newExports in
+        var options = ComponentOptions(id: moduleID.isEmpty ? id : moduleID + "/" + id, dataPath: dataPath, shared: shared) { newExports in
             pending.store(newExports, for: id)
             continuation.yield()
         }
+        options.localID = id
+        options.module = module
+        options.allowExperimental = allowExperimental
         let component: any Component
         do {
             component = try await node.registration.build(options, args)
@@ -172,7 +228,17 @@ public actor Controller {
             await component.run()
             if !Task.isCancelled { await self?.markExited(id, component) }
         }
-        logger.debug("started component", metadata: ["component": "\(id)"])
+        logger.debug("started component", metadata: ["component": "\(qualified(id))"])
+    }
+
+    /// `mkdir -p`: nil when the directory exists afterwards, else why not.
+    static func makeDirectories(_ path: String) -> String? {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if mkdir(prefix, 0o750) != 0 && errno != EEXIST { return String(cString: strerror(errno)) }
+        }
+        return nil
     }
 
     private func markExited(_ id: String, _ component: any Component) {
@@ -221,7 +287,7 @@ public actor Controller {
                 result.unchanged += 1
                 continue
             }
-            let (args, diags) = decodeRecordingSecrets(node, scope: Controller.scope(graph.nodes, exports))
+            let (args, diags) = decodeRecordingSecrets(node, scope: currentScope())
             result.diagnostics.append(contentsOf: diags)
             if diags.hasErrors { continue }
             if let component = components[j] {
@@ -258,13 +324,10 @@ public actor Controller {
         return result
     }
 
-    /// Whether two nodes are written exactly alike (same id, same text of the block).
+    /// Whether two nodes are written exactly alike (same id, same text of the block and of the custom component
+    /// body it instantiates).
     static func writtenAlike(_ a: ComponentNode, _ b: ComponentNode) -> Bool {
-        guard a.id == b.id else { return false }
-        func text(_ n: ComponentNode) -> ArraySlice<UInt8> {
-            n.source.bytes[n.block.nameOffset..<min(n.block.rcurly + 1, n.source.bytes.count)]
-        }
-        return text(a) == text(b)
+        a.id == b.id && a.fingerprint == b.fingerprint
     }
 
     /// Cancels a component's run task and waits up to `timeout` for it to return; false when it did not.
@@ -297,22 +360,57 @@ public actor Controller {
                 exports[i] = newExports
                 dependents.formUnion(graph.dependents(of: i))
             }
-            let scope = Controller.scope(graph.nodes, exports)
-            for j in dependents.sorted() {
-                guard let component = components[j] else { continue }
-                let node = graph.nodes[j]
-                let (args, diags) = decodeRecordingSecrets(node, scope: scope)
-                if diags.hasErrors {
-                    logger.error("failed to evaluate arguments", metadata: ["component": "\(node.id)", "err": "\(diags)"])
-                    continue
-                }
-                do {
-                    try await component.update(args)
-                } catch {
-                    logger.error("failed to update component", metadata: ["component": "\(node.id)", "err": "\(error)"])
+            await reevaluate(dependents.sorted())
+        }
+    }
+
+    /// Decodes the arguments of the nodes at `indices` (in dependency order) against the current scope and hands
+    /// them to their components.
+    private func reevaluate(_ indices: [Int]) async {
+        let scope = currentScope()
+        for j in indices {
+            guard let component = components[j] else { continue }
+            let node = graph.nodes[j]
+            let (args, diags) = decodeRecordingSecrets(node, scope: scope)
+            if diags.hasErrors {
+                logger.error("failed to evaluate arguments", metadata: ["component": "\(qualified(node.id))", "err": "\(diags)"])
+                continue
+            }
+            do {
+                try await component.update(args)
+            } catch {
+                logger.error("failed to update component", metadata: ["component": "\(qualified(node.id))", "err": "\(error)"])
+            }
+        }
+    }
+
+    /// A component's id as logs and metrics show it: prefixed with the module's.
+    private func qualified(_ id: String) -> String { moduleID.isEmpty ? id : moduleID + "/" + id }
+
+    /// New values for what this module's body reads from outside (a foreach's item and the enclosing body's
+    /// exports): the components that read a value that changed are re-evaluated.
+    func setExternal(_ new: [String: Value]) async {
+        let old = external
+        external = new
+        guard isReady else { return }
+        func lookup(_ scope: [String: Value], _ path: String) -> Value? {
+            var current: Value? = .object(scope)
+            for key in path.split(separator: ".") {
+                guard case .object(let o)? = current else { return nil }
+                current = o[String(key)]
+            }
+            return current
+        }
+        let affected = graph.nodes.indices.filter { j in
+            graph.nodes[j].externalReferences.contains { path in
+                switch (lookup(old, path), lookup(new, path)) {
+                case (nil, nil): return false
+                case (let a?, let b?): return !a.equals(b)
+                default: return true
                 }
             }
         }
+        await reevaluate(affected)
     }
 
     /// Stops components in reverse dependency order (sources first, writers last), giving each up to
@@ -335,14 +433,14 @@ public actor Controller {
     /// Every component, in configuration (dependency) order, as the agent's API lists them; `detailed` adds their
     /// arguments and exports.
     public func componentInfos(detailed: Bool = false) -> [ComponentInfo] {
-        let scope = Controller.scope(graph.nodes, exports)
+        let scope = currentScope()
         return graph.nodes.indices.map { info($0, scope: scope, detailed: detailed) }
     }
 
     /// One component with its arguments and exports, or nil when there is none with this id.
     public func componentInfo(_ id: String) -> ComponentInfo? {
         guard let i = graph.nodes.firstIndex(where: { $0.id == id }) else { return nil }
-        return info(i, scope: Controller.scope(graph.nodes, exports), detailed: true)
+        return info(i, scope: currentScope(), detailed: true)
     }
 
     private func info(_ i: Int, scope: [String: Value], detailed: Bool) -> ComponentInfo {

@@ -9,9 +9,31 @@ public struct ComponentNode: Sendable {
     public let label: String
     public let block: Block
     public let source: SourceFile
-    public let registration: ComponentRegistration
+    public internal(set) var registration: ComponentRegistration
     /// Indices (in ``ConfigGraph/nodes``) of the components this one references.
     public internal(set) var dependencies: [Int] = []
+    /// The body a custom component instance or a `foreach` runs.
+    public internal(set) var module: ModuleTemplate? = nil
+    /// What this node reads from outside its body (a `foreach` template reads the enclosing body's components and
+    /// its `var`; an imported module's body reads `module_path`): dotted identifiers.
+    public internal(set) var externalReferences: [String] = []
+
+    /// A hash of the block's text and of the body it instantiates: equal fingerprints are written alike.
+    var fingerprint: UInt64 {
+        var h = FNV1a()
+        h.add(source.bytes[block.nameOffset..<min(block.rcurly + 1, source.bytes.count)])
+        if let module { h.add(module.fingerprint) }
+        return h.value
+    }
+}
+
+/// 64-bit FNV-1a, for telling whether configuration text changed.
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf29ce484222325
+    mutating func add<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        for b in bytes { value = (value ^ UInt64(b)) &* 0x100000001b3 }
+    }
+    mutating func add(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { add($0) } }
 }
 
 /// The `logging` block: level and format of Tributary's own log, and where else its lines go (`write_to`, evaluated
@@ -39,154 +61,35 @@ public struct ConfigGraph: Sendable {
         nodes.indices.filter { nodes[$0].dependencies.contains(i) }
     }
 
-    /// Loads the files of a configuration: one file, or every `*.alloy` of a directory.
-    public static func load(_ files: [File], registry: Registry) throws(Diagnostics) -> ConfigGraph {
-        var diags = Diagnostics()
-        var nodes: [ComponentNode] = []
-        var seen: [String: (SourceFile, Int)] = [:]
-        var logging = LoggingConfig()
-        var loggingSeen = false
-        var liveDebugging = false
-        var liveDebuggingSeen = false
+    /// The files and URLs the configuration imports (`import.file`, `import.http`), with what was read from them:
+    /// the agent polls them and reloads when one changes.
+    public var importedSources: [ImportedSource] = []
 
-        for file in files {
-            let src = file.source
-            for stmt in file.body {
-                switch stmt {
-                case .attribute(let a):
-                    diags.append(Diagnostic(file: src, start: a.nameOffset, end: a.nameOffset + a.name.utf8.count - 1,
-                                            message: "unrecognized attribute name \"\(a.name)\": attributes are not allowed at the top level"))
-                case .block(let b):
-                    let name = b.fullName
-                    let anchor = (b.nameOffset, b.nameOffset + name.utf8.count - 1)
-                    switch name {
-                    case "logging":
-                        if loggingSeen {
-                            diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1, message: "block logging already declared"))
-                        }
-                        loggingSeen = true
-                        var d = BodyDecoder(evaluator: Evaluator(source: src), body: b.body, anchor: anchor)
-                        logging.level = d.attribute("level", default: "info")
-                        logging.format = d.attribute("format", default: "logfmt")
-                        if d.has("write_to") {
-                            d.evaluatedLater("write_to")
-                            if registry.loggingWriteTo == nil { d.error("write_to is not supported here", attribute: "write_to") }
-                            for case .attribute(let a) in b.body where a.name == "write_to" { logging.writeTo = a }
-                            logging.source = src
-                            logging.writeToType = registry.loggingWriteTo
-                        }
-                        if !["debug", "info", "warn", "error"].contains(logging.level) {
-                            d.error("unrecognized log level \"\(logging.level)\"", attribute: "level")
-                        }
-                        if !["logfmt", "json"].contains(logging.format) {
-                            d.error("unrecognized log format \"\(logging.format)\"", attribute: "format")
-                        }
-                        d.finish()
-                        diags.append(contentsOf: d.diagnostics)
-                        continue
-                    case "livedebugging":
-                        if liveDebuggingSeen {
-                            diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1, message: "block livedebugging already declared"))
-                        }
-                        liveDebuggingSeen = true
-                        var d = BodyDecoder(evaluator: Evaluator(source: src), body: b.body, anchor: anchor)
-                        liveDebugging = d.attribute("enabled", default: false)
-                        d.finish()
-                        diags.append(contentsOf: d.diagnostics)
-                        continue
-                    case "tracing", "http", "remotecfg":
-                        diags.append(Diagnostic(.warning, file: src, start: anchor.0, end: anchor.1,
-                                                message: "the \(name) block is not supported by Tributary and is ignored"))
-                        continue
-                    case "declare", "argument", "export", "foreach", "import.file", "import.string", "import.http", "import.git":
-                        diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1,
-                                                message: "\(name) blocks (modules) are not supported by Tributary"))
-                        continue
-                    default: break
-                    }
-                    guard let reg = registry.registrations[name] else {
-                        if let note = registry.unsupportedNote(name) {
-                            diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1,
-                                                    message: "component \"\(name)\" is not supported by Tributary" + (note.isEmpty ? "" : " " + note)))
-                        } else {
-                            var msg = "cannot find the definition of component name \"\(name)\""
-                            if let s = suggestion(for: name, among: registry.allNames) { msg += "; did you mean \"\(s)\"?" }
-                            diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1, message: msg))
-                        }
-                        continue
-                    }
-                    if b.label.isEmpty {
-                        diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1,
-                                                message: "component \"\(name)\" must have a label"))
-                        continue
-                    }
-                    let id = name + "." + b.label
-                    if let (f, o) = seen[id] {
-                        diags.append(Diagnostic(file: src, start: anchor.0, end: b.labelOffset + b.label.utf8.count + 1,
-                                                message: "block \(id) already declared at \(f.name):\(f.position(of: o))"))
-                        continue
-                    }
-                    seen[id] = (src, b.nameOffset)
-                    nodes.append(ComponentNode(id: id, name: name, label: b.label, block: b, source: src, registration: reg))
-                }
-            }
-        }
-
-        // References between components.
-        let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.id, $0) })
-        let namespaces = Set(nodes.map { String($0.id.split(separator: ".").first!) })
-        var warnings = Diagnostics()
-        for i in nodes.indices {
-            var deps = Set<Int>()
-            forEachTraversal(in: nodes[i].block.body) { path, expr in
-                for n in stride(from: path.count, through: 2, by: -1) {
-                    let candidate = path[0..<n].joined(separator: ".")
-                    if let j = index[candidate] {
-                        if j == i {
-                            diags.append(Diagnostic(file: nodes[i].source, start: expr.start, end: expr.end, message: "cannot reference self"))
-                        } else {
-                            deps.insert(j)
-                        }
-                        return
-                    }
-                }
-                let first = path[0]
-                if namespaces.contains(first) || Stdlib.root[first] == nil {
-                    let full = path.joined(separator: ".")
-                    var msg = "component \"\(full)\" does not exist or is out of scope"
-                    if let s = suggestion(for: full, among: nodes.map { $0.id + "." + (path.last ?? "") }) {
-                        msg += "; did you mean \"\(s)\"?"
-                    }
-                    if namespaces.contains(first) || path.count > 1 || registry.allNames.contains(where: { $0.hasPrefix(first + ".") }) {
-                        diags.append(Diagnostic(file: nodes[i].source, start: expr.start, end: expr.end, message: msg))
-                    } else {
-                        diags.append(Diagnostic(file: nodes[i].source, start: expr.start, end: expr.end,
-                                                message: "identifier \"\(first)\" does not exist"))
-                    }
-                } else if Stdlib.deprecated.contains(first) {
-                    warnings.append(Diagnostic(.warning, file: nodes[i].source, start: expr.start, end: expr.end,
-                                               message: "this stdlib function is deprecated; please refer to the documentation for updated usage and alternatives"))
-                }
-            }
-            nodes[i].dependencies = deps.sorted()
-        }
-        if diags.hasErrors { throw diags }
-
-        // Order by dependencies; report cycles.
-        let order: [Int]
-        do throws(Diagnostics) { order = try topologicalOrder(nodes) } catch {
-            throw error
-        }
-        var remap = [Int](repeating: 0, count: nodes.count)
-        for (newIndex, old) in order.enumerated() { remap[old] = newIndex }
-        var sorted = order.map { nodes[$0] }
-        for k in sorted.indices { sorted[k].dependencies = sorted[k].dependencies.map { remap[$0] }.sorted() }
-        var graph = ConfigGraph(nodes: sorted)
-        graph.logging = logging
-        graph.liveDebugging = liveDebugging
-        warnings.append(contentsOf: diags)
-        graph.warnings = warnings
+    /// Loads the files of a configuration: one file, or every `*.alloy` of a directory. `fetched` holds the
+    /// modules of its `import.http` blocks (``ImportFetching``).
+    public static func load(_ files: [File], registry: Registry, fetched: FetchedModules = FetchedModules()) throws(Diagnostics) -> ConfigGraph {
+        var loader = GraphLoader(registry: registry, fetched: fetched)
+        var graph = try loader.load(files.map { ($0.source, $0.body) }, context: .root)
+        graph.importedSources = loader.importedSources
         return graph
+    }
+
+    init(nodes: [ComponentNode]) { self.nodes = nodes }
+
+    /// The `import.http` blocks of a configuration (and of the modules it imports) whose modules are not in
+    /// `fetched` yet: fetch them, add them to `fetched`, and ask again until none is left (a fetched module may
+    /// import another).
+    public static func modulesToFetch(_ files: [File], registry: Registry, fetched: FetchedModules) -> [HTTPImportBlock] {
+        var loader = GraphLoader(registry: registry, fetched: fetched)
+        _ = try? loader.load(files.map { ($0.source, $0.body) }, context: .root)
+        return loader.toFetch
+    }
+
+    /// A hash of the text of every block, and of the bodies of the custom components they instantiate.
+    var fingerprint: UInt64 {
+        var h = FNV1a()
+        for n in nodes { h.add(n.fingerprint) }
+        return h.value
     }
 }
 

@@ -1,5 +1,5 @@
-/// SHA-256 (FIPS 180-4) and SHA3-256 (FIPS 202), for the `Sha2Hash` and `Hash` template functions.
-enum Digests {
+/// SHA-256 (FIPS 180-4) and SHA3-256 (FIPS 202): the `Sha2Hash` and `Hash` template functions, `foreach` child ids.
+public enum Digests {
     private static let k256: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -11,7 +11,7 @@ enum Digests {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    static func sha256(_ message: [UInt8]) -> [UInt8] {
+    public static func sha256(_ message: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
         var msg = message
         let bits = UInt64(message.count) &* 8
@@ -51,7 +51,7 @@ enum Digests {
     ]
     private static let rotations: [Int] = [0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14]
 
-    static func sha3_256(_ message: [UInt8]) -> [UInt8] {
+    public static func sha3_256(_ message: [UInt8]) -> [UInt8] {
         let rate = 136
         var state = [UInt64](repeating: 0, count: 25)
         var msg = message
@@ -95,7 +95,7 @@ enum Digests {
         }
     }
 
-    static func hex(_ b: [UInt8]) -> String {
+    public static func hex(_ b: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for x in b { out.append(digits[Int(x >> 4)]); out.append(digits[Int(x & 15)]) }
