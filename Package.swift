@@ -81,6 +81,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: optimize),
         // discovery.kubernetes: list/watch of pods and nodes, targets labelled as Prometheus' Kubernetes SD does.
         .target(name: "KubeDiscovery", dependencies: [

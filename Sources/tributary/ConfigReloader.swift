@@ -1,3 +1,4 @@
+import Components
 import LogCore
 import Logging
 import Metrics
@@ -18,20 +19,25 @@ actor ConfigReloader {
     /// Runs after a configuration is applied (the `logging` block).
     let applied: @Sendable (ConfigGraph) async -> Void
 
-    init(path: String, controller: Controller, drainTimeout: Duration, logger: Logger, applied: @escaping @Sendable (ConfigGraph) async -> Void = { _ in }) {
+    /// The imported module sources of the running configuration, each with when it is next polled.
+    private var watched: [(source: ImportedSource, due: ContinuousClock.Instant)] = []
+
+    init(path: String, controller: Controller, drainTimeout: Duration, logger: Logger, imports: [ImportedSource],
+         applied: @escaping @Sendable (ConfigGraph) async -> Void = { _ in }) {
         self.applied = applied
         self.path = path
         self.controller = controller
         self.drainTimeout = drainTimeout
         self.logger = logger
         lastSuccessful.record(1)
+        watched = imports.map { ($0, .now + $0.pollFrequency) }
     }
 
     /// Reloads; returns whether the new configuration was applied, and what to tell the caller (the diagnostics of
     /// a refused configuration, or a summary).
     func reload() async -> (applied: Bool, message: String) {
         let graph: ConfigGraph
-        do throws(Diagnostics) { graph = try ConfigLoader.load(path) } catch {
+        do throws(Diagnostics) { graph = try await ConfigLoader.load(path) } catch {
             return refused(error)
         }
         let result = await controller.reload(graph, drainTimeout: drainTimeout)
@@ -48,6 +54,7 @@ actor ConfigReloader {
             return (false, "configuration reloaded with errors (\(summary)):\n" + errors.joined(separator: "\n") + "\n")
         }
         lastSuccessful.record(1)
+        watched = graph.importedSources.map { ($0, .now + $0.pollFrequency) }
         controller.shared.object { LiveDebugHub() }.setEnabled(graph.liveDebugging)
         await applied(graph)
         logger.info("configuration reloaded", metadata: [
@@ -55,6 +62,53 @@ actor ConfigReloader {
             "removed": "\(result.removed.joined(separator: ","))", "unchanged": "\(result.unchanged)",
         ])
         return (true, "config reloaded (\(summary))\n")
+    }
+
+    /// Polls the files and URLs the configuration imports modules from, each at its `poll_frequency`, and reloads
+    /// when what one holds changed (a source that cannot be read is reported and leaves the pipeline as it is).
+    func watchImports() async {
+        while !Task.isCancelled {
+            let next = watched.map(\.due).min() ?? .now + .seconds(1)
+            try? await Task.sleep(until: min(next, .now + .seconds(1)))
+            if Task.isCancelled { return }
+            var changed: String? = nil
+            for i in watched.indices where watched[i].due <= .now {
+                let source = watched[i].source
+                watched[i].due = .now + source.pollFrequency
+                guard let digest = await currentDigest(source.location) else { continue }
+                if digest != source.digest {
+                    watched[i].source.digest = digest
+                    changed = changed ?? describe(source.location)
+                }
+            }
+            if let changed {
+                logger.info("an imported module changed, reloading the configuration", metadata: ["module": "\(changed)"])
+                _ = await reload()
+            }
+        }
+    }
+
+    private func currentDigest(_ location: ImportedSource.Location) async -> UInt64? {
+        switch location {
+        case .file(let path):
+            let digest = ImportedSource.currentDigest(of: path)
+            if digest == nil { logger.warning("cannot read an imported module; keeping the running one", metadata: ["path": "\(path)"]) }
+            return digest
+        case .http(let block):
+            switch await ModuleFetcher.fetch(block) {
+            case .success(let bytes): return ImportedSource.digest([bytes])
+            case .failure(let failure):
+                logger.warning("cannot fetch an imported module; keeping the running one", metadata: ["url": "\(block.url)", "err": "\(failure)"])
+                return nil
+            }
+        }
+    }
+
+    private func describe(_ location: ImportedSource.Location) -> String {
+        switch location {
+        case .file(let path): path
+        case .http(let block): block.url
+        }
     }
 
     private func refused(_ diagnostics: Diagnostics) -> (Bool, String) {

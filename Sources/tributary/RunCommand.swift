@@ -50,7 +50,7 @@ struct RunCommand: AsyncParsableCommand {
         _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 8 << 20)
         _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 16 << 20)
         #endif
-        let graph = try ConfigLoader.loadOrExit(config)
+        let graph = try await ConfigLoader.loadOrExit(config)
         let loggingApplier = LoggingApplier(levelFlag: logLevel, formatFlag: logFormat)
         loggingApplier.setLevelAndFormat(graph)
         LoggingSystem.bootstrap { _ in LineLogHandler() }
@@ -84,7 +84,8 @@ struct RunCommand: AsyncParsableCommand {
         let controller = Controller(graph: graph, storagePath: storagePath, allowExperimental: allowExperimental, logger: logger)
         let liveDebugging = controller.shared.object { LiveDebugHub() }
         liveDebugging.setEnabled(graph.liveDebugging)
-        let reloader = ConfigReloader(path: config, controller: controller, drainTimeout: .nanoseconds(drain), logger: logger) {
+        let reloader = ConfigReloader(path: config, controller: controller, drainTimeout: .nanoseconds(drain), logger: logger,
+                                      imports: graph.importedSources) {
             await loggingApplier.apply($0, controller: controller, logger: logger)
         }
         let (host, port) = try parseListenAddress(listenAddress)
@@ -114,6 +115,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         await loggingApplier.apply(graph, controller: controller, logger: logger)
         let ownLogs = Task { await OwnLogForwarder.shared.run() }
+        let importWatch = Task { await reloader.watchImports() }
         logger.info("all components started", metadata: ["components": "\(graph.nodes.count)"])
 
         var signal = await signals.next()
@@ -124,6 +126,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info("received signal, shutting down", metadata: ["signal": "\(signal == SIGINT ? "SIGINT" : "SIGTERM")"])
         // The agent's own lines up to here reach write_to's pipeline before it stops.
+        importWatch.cancel()
         ownLogs.cancel()
         await ownLogs.value
         OwnLogForwarder.shared.setReceivers([])

@@ -11,7 +11,7 @@ import Syntax
 /// processing. Each input line goes through its `loki.process` and `loki.relabel` components as a source would send
 /// it; what each emits (timestamp, labels, structured metadata, line), drops (and why) and hands to a writer is
 /// printed. Nothing is read from sources, nothing is shipped, no state is written.
-struct TestCommand: ParsableCommand {
+struct TestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Feed lines through a configuration's processing and print what each component does with them."
@@ -29,9 +29,9 @@ struct TestCommand: ParsableCommand {
     @Option(help: "The lines' read time (RFC 3339; default: now).")
     var timestamp: String?
 
-    func run() throws {
+    func run() async throws {
         Stdlib.version = TributaryVersion.string
-        let graph = try ConfigLoader.loadOrExit(config)
+        let graph = try await ConfigLoader.loadOrExit(config)
         let dryRun: DryRun
         do throws(Diagnostics) { dryRun = try DryRun(graph: graph) } catch {
             printError(error.pretty())

@@ -5,7 +5,7 @@ import Syntax
 
 /// `tributary validate CONFIG`: parses, type-checks every component's arguments and checks the graph.
 /// Prints nothing on stdout and exits 0 when valid; prints the diagnostics to stderr and exits 1 otherwise.
-struct ValidateCommand: ParsableCommand {
+struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a configuration file or directory without running it."
@@ -17,9 +17,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("stability.level"), help: "generally-available, public-preview or experimental.")
     var stabilityLevel = "generally-available"
 
-    func run() throws {
+    func run() async throws {
         Stdlib.version = TributaryVersion.string
-        let graph = try ConfigLoader.loadOrExit(config)
+        let graph = try await ConfigLoader.loadOrExit(config)
         var diags = graph.warnings
         diags.append(contentsOf: Controller.validate(graph, allowExperimental: stabilityLevel == "experimental"))
         if !diags.isEmpty { printError(diags.pretty()) }

@@ -7,11 +7,12 @@ import Glibc
 
 /// A module source the agent watches: when what it reads there changes, the configuration is reloaded (Alloy's
 /// import blocks poll their source too).
-public struct ImportedSource: Sendable, Equatable {
-    public enum Location: Sendable, Equatable {
+public struct ImportedSource: Sendable {
+    public enum Location: Sendable {
         /// A file, or a directory whose `*.alloy` files make the module.
         case file(String)
-        case http(HTTPImportRequest)
+        /// An `import.http` block: fetched again to tell whether it changed.
+        case http(HTTPImportBlock)
     }
     public var location: Location
     public var pollFrequency: Duration
@@ -38,6 +39,7 @@ public struct HTTPImportRequest: Sendable, Hashable {
 /// An `import.http` block whose module must be fetched before the configuration can load: the request, and its
 /// `client` block (decoded by the module that knows HTTP clients).
 public struct HTTPImportBlock: Sendable {
+    public var url: String { request.url }
     public var request: HTTPImportRequest
     public var client: [Statement]
     public var source: SourceFile
@@ -99,16 +101,15 @@ enum ImportReading {
             if d.diagnostics.hasErrors { return .failure("") }
             let request = HTTPImportRequest(url: url, method: method, headers: headers, body: body, timeout: timeout.swiftDuration)
             let client = b.body.compactMap { s -> Block? in if case .block(let c) = s, c.fullName == "client" { return c } else { return nil } }.first
-            guard let outcome = fetched.contents[request] else {
-                return .notFetched(HTTPImportBlock(request: request, client: client?.body ?? [], source: d.evaluator.source,
-                                                   anchor: (b.nameOffset, b.lcurly)))
-            }
+            let block = HTTPImportBlock(request: request, client: client?.body ?? [], source: d.evaluator.source,
+                                        anchor: (b.nameOffset, b.lcurly))
+            guard let outcome = fetched.contents[request] else { return .notFetched(block) }
             switch outcome {
             case .failure(let f): return .failure("failed to fetch module from \(url): \(f)")
             case .success(let bytes):
                 let directory = url.lastIndex(of: "/").map { String(url[...$0]) } ?? url
                 return .success(ImportedModule(files: [SourceFile(name: url, bytes: bytes)], modulePath: directory,
-                                               watched: ImportedSource(location: .http(request), pollFrequency: poll.swiftDuration,
+                                               watched: ImportedSource(location: .http(block), pollFrequency: poll.swiftDuration,
                                                                        digest: ImportedSource.digest([bytes]))))
             }
         default:
