@@ -264,7 +264,13 @@ public actor Controller {
     public func reload(_ newGraph: ConfigGraph, drainTimeout: Duration = .seconds(15)) async -> ReloadResult {
         var result = ReloadResult()
         result.diagnostics = newGraph.warnings
-        result.diagnostics.append(contentsOf: Controller.validate(newGraph, allowExperimental: allowExperimental))
+        if moduleID.isEmpty {
+            result.diagnostics.append(contentsOf: Controller.validate(newGraph, allowExperimental: allowExperimental))
+        } else {
+            // A module's body is checked with what its instance gives it.
+            result.diagnostics.append(contentsOf: Controller.validate(newGraph, allowExperimental: allowExperimental, external: external,
+                                                                      arguments: module?.givenArguments ?? [:]).diagnostics)
+        }
         if !isReady {
             result.diagnostics.append(Diagnostic(file: nil, start: -1, message: "the pipeline is starting or stopping; reload refused"))
         }

@@ -117,7 +117,7 @@ func load(_ text: String) -> (ConfigGraph?, [String]) {
         #expect(g?.logging.level == "debug")
         #expect(g?.logging.format == "json")
         #expect(diags == ["c.alloy:5:1: the tracing block is not supported by Tributary and is ignored"])
-        let (_, d2) = load("declare \"x\" {\n\tlogging { }\n}\n")
+        let (_, d2) = load("declare \"x\" {\n\tlogging { }\n}\nx \"a\" { }\n")
         #expect(d2 == ["c.alloy:2:2: logging block not allowed inside a module"])
         let (_, d3) = load("logging {\n\tlevel = \"loud\"\n}\n")
         #expect(d3 == ["c.alloy:2:2: unrecognized log level \"loud\""])

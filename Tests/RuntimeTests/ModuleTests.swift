@@ -9,31 +9,36 @@ import Testing
 /// Exports the value it is given (`test.value "x" { value = 1 }` → `test.value.x.value`).
 final class ValueComponent: TypedComponent {
     struct Arguments: ComponentArguments {
-        var value: Value
-        init(_ d: inout BodyDecoder) { value = d.required("value", as: Value.self) }
+        var value: Evaluation.Value
+        init(_ d: inout BodyDecoder) { value = d.required("value", as: Evaluation.Value.self) }
     }
     let options: ComponentOptions
+    let value: Mutex<Evaluation.Value>
     init(options: ComponentOptions, arguments: Arguments) async throws {
         self.options = options
+        value = Mutex(arguments.value)
+    }
+    var exports: [String: Evaluation.Value] { ["value": value.withLock { $0 }] }
+    func run() async { await sleepUntilCancelled() }
+    func update(arguments: Arguments) async throws {
+        value.withLock { $0 = arguments.value }
         options.onStateChange(["value": arguments.value])
     }
-    var exports: [String: Value] { [:] }
-    func run() async { await sleepUntilCancelled() }
-    func update(arguments: Arguments) async throws { options.onStateChange(["value": arguments.value]) }
 }
 
-/// Records the newest value each instance (by its full, module-qualified id) was given, and which instances run.
+/// Records the newest value each instance (by its full, module-qualified id) was given, in Alloy syntax, and which
+/// instances run.
 final class RecorderComponent: TypedComponent {
     struct Arguments: ComponentArguments {
-        var value: Value
-        init(_ d: inout BodyDecoder) { value = d.required("value", as: Value.self) }
+        var value: Evaluation.Value
+        init(_ d: inout BodyDecoder) { value = d.required("value", as: Evaluation.Value.self) }
     }
-    static let values = Mutex<[String: Value]>([:])
+    static let values = Mutex<[String: String]>([:])
     static let running = Mutex<Set<String>>([])
     let id: String
     init(options: ComponentOptions, arguments: Arguments) async throws {
         id = options.id
-        RecorderComponent.values.withLock { $0[options.id] = arguments.value }
+        RecorderComponent.values.withLock { $0[options.id] = arguments.value.rendered }
     }
     var exports: [String: Value] { [:] }
     func run() async {
@@ -41,7 +46,7 @@ final class RecorderComponent: TypedComponent {
         await sleepUntilCancelled()
         RecorderComponent.running.withLock { _ = $0.remove(id) }
     }
-    func update(arguments: Arguments) async throws { RecorderComponent.values.withLock { $0[id] = arguments.value } }
+    func update(arguments: Arguments) async throws { RecorderComponent.values.withLock { $0[id] = arguments.value.rendered } }
 }
 
 func sleepUntilCancelled() async {
@@ -53,7 +58,7 @@ func sleepUntilCancelled() async {
 @Suite(.serialized) struct ModuleTests {
     static let registry: Registry = {
         var r = Registry()
-        r.register(ComponentRegistration("test.value", ValueComponent.self, exports: ["value": .null]))
+        r.register(ComponentRegistration("test.value", ValueComponent.self, exports: ["value": .int(0)]))
         r.register(ComponentRegistration("test.recorder", RecorderComponent.self))
         return r
     }()
@@ -81,6 +86,7 @@ func sleepUntilCancelled() async {
     }
 
     func withController(_ g: ConfigGraph, experimental: Bool = false, _ body: (Controller) async throws -> Void) async throws {
+        RecorderComponent.values.withLock { $0 = [:] }
         let storage = NSTemporaryDirectory() + "module-test-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: storage) }
@@ -91,6 +97,7 @@ func sleepUntilCancelled() async {
             throw error
         }
         await controller.stop(drainTimeout: .seconds(1))
+        #expect(RecorderComponent.running.withLock { $0.isEmpty }, "every component of every module stopped")
     }
 
     static let pipeline = """
@@ -134,27 +141,29 @@ func sleepUntilCancelled() async {
     @Test func declareArgumentsAndExports() async throws {
         #expect(diagnostics(Self.pipeline).isEmpty)
         try await withController(try graph(Self.pipeline)) { _ in
-            try await waitFor("the chained export") { RecorderComponent.values.withLock { $0["test.recorder.out"] } == .int(84) }
+            try await waitFor("the chained export") { RecorderComponent.values.withLock { $0["test.recorder.out"] } == "84" }
             let values = RecorderComponent.values.withLock { $0 }
-            #expect(values["doubler.a/test.recorder.seen"] == .array([.int(21), .string("none")]))
-            #expect(values["doubler.b/test.recorder.seen"] == .array([.int(42), .string("second")]))
-            #expect(RecorderComponent.running.withLock { $0.isSuperset(of: ["doubler.a/test.recorder.seen", "doubler.b/test.recorder.seen"]) })
+            #expect(values["doubler.a/test.recorder.seen"] == "[21, \"none\"]")
+            #expect(values["doubler.b/test.recorder.seen"] == "[42, \"second\"]")
+            try await waitFor("the bodies' components running") {
+                RecorderComponent.running.withLock { $0.isSuperset(of: ["doubler.a/test.recorder.seen", "doubler.b/test.recorder.seen"]) }
+            }
         }
     }
 
     /// A reload that changes the value given to a custom component, then its body, updates the running instance.
     @Test func reloadUpdatesArgumentsAndBody() async throws {
         try await withController(try graph(Self.pipeline)) { controller in
-            try await waitFor("the first value") { RecorderComponent.values.withLock { $0["test.recorder.out"] } == .int(84) }
+            try await waitFor("the first value") { RecorderComponent.values.withLock { $0["test.recorder.out"] } == "84" }
             let changedValue = Self.pipeline.replacingOccurrences(of: "value = 21", with: "value = 5")
             var result = await controller.reload(try graph(changedValue), drainTimeout: .seconds(1))
             #expect(!result.diagnostics.hasErrors)
-            try await waitFor("the new value") { RecorderComponent.values.withLock { $0["test.recorder.out"] } == .int(20) }
+            try await waitFor("the new value") { RecorderComponent.values.withLock { $0["test.recorder.out"] } == "20" }
             let changedBody = changedValue.replacingOccurrences(of: "argument.input.value * 2", with: "argument.input.value * 3")
             result = await controller.reload(try graph(changedBody), drainTimeout: .seconds(1))
             #expect(!result.diagnostics.hasErrors)
             #expect(result.updated.contains("doubler.a"))
-            try await waitFor("the new body") { RecorderComponent.values.withLock { $0["test.recorder.out"] } == .int(45) }
+            try await waitFor("the new body") { RecorderComponent.values.withLock { $0["test.recorder.out"] } == "45" }
         }
     }
 
@@ -186,7 +195,7 @@ func sleepUntilCancelled() async {
         """
         #expect(diagnostics(text).isEmpty)
         try await withController(try graph(text)) { _ in
-            try await waitFor("the nested recorder") { RecorderComponent.values.withLock { $0["lib.outer.o/inner.i/test.recorder.r"] } == .int(2) }
+            try await waitFor("the nested recorder") { RecorderComponent.values.withLock { $0["lib.outer.o/inner.i/test.recorder.r"] } == "2" }
         }
         #expect(diagnostics("import.string \"lib\" {\n\tcontent = \"test.value \\\"x\\\" {\\n\\tvalue = 1\\n}\\n\"\n}\n")
                 == ["import.string.lib:1:1: only declare and import blocks are allowed in a module, got test.value"])
@@ -207,18 +216,14 @@ func sleepUntilCancelled() async {
         let g = try graph(text)
         #expect(g.importedSources.count == 1)
         try await withController(g) { _ in
-            try await waitFor("module_path") { RecorderComponent.values.withLock { $0["mods.b.x/a.inner/test.recorder.path"] } == .string(dir) }
+            try await waitFor("module_path") { RecorderComponent.values.withLock { $0["mods.b.x/a.inner/test.recorder.path"] } == "\"\(dir)\"" }
         }
         #expect(diagnostics("import.file \"m\" {\n\tfilename = \"\(dir)/missing.alloy\"\n}\n").first?.contains("failed to read file") == true)
     }
 
     static let foreach = """
-    test.value "items" {
-    \tvalue = ["a", "b-c", 3]
-    }
-
     foreach "each" {
-    \tcollection = test.value.items.value
+    \tcollection = ["a", "b-c", 3]
     \tvar        = "item"
 
     \ttemplate {
@@ -233,13 +238,14 @@ func sleepUntilCancelled() async {
     /// removed items and starts the new ones, leaving the others running.
     @Test func foreachCopiesFollowTheCollection() async throws {
         #expect(diagnostics(Self.foreach) == [
-            "c.alloy:5:1: foreach is at stability level \"experimental\", which is below the minimum allowed stability level \"generally-available\". Use --stability.level command-line flag to enable \"experimental\" features",
+            "c.alloy:1:1: foreach is at stability level \"experimental\", which is below the minimum allowed stability level \"generally-available\". Use --stability.level command-line flag to enable \"experimental\" features",
         ])
         #expect(diagnostics(Self.foreach, experimental: true).isEmpty)
         try await withController(try graph(Self.foreach), experimental: true) { controller in
             let ids = ["foreach.each/foreach_a_1/test.recorder.r", "foreach.each/foreach_b_c_1/test.recorder.r", "foreach.each/foreach_3_1/test.recorder.r"]
             try await waitFor("three copies") { RecorderComponent.running.withLock { $0.isSuperset(of: ids) } }
-            #expect(RecorderComponent.values.withLock { ids.map { id in $0[id] } } == [.string("a"), .string("b-c"), .int(3)])
+            let values = RecorderComponent.values.withLock { v in ids.map { v[$0] } }
+            #expect(values == ["\"a\"", "\"b-c\"", "3"])
             let changed = Self.foreach.replacingOccurrences(of: "[\"a\", \"b-c\", 3]", with: "[\"a\", \"d\", \"d\"]")
             let result = await controller.reload(try graph(changed), drainTimeout: .seconds(1))
             #expect(!result.diagnostics.hasErrors)

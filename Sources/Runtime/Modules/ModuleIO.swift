@@ -22,6 +22,9 @@ public final class ModuleIO: Sendable {
     /// The value given for argument `name`, nil when the instance does not set it.
     func argument(_ name: String) -> Value? { state.withLock { $0.arguments[name] } }
 
+    /// Every value the instance gives.
+    var givenArguments: [String: Value] { state.withLock { $0.arguments } }
+
     /// Calls `listener` with the argument's new given value whenever the instance's arguments change it.
     func observeArgument(_ name: String, _ listener: @escaping @Sendable (Value?) -> Void) {
         state.withLock { $0.argumentListeners[name] = listener }
