@@ -205,7 +205,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "ComponentsTests", dependencies: ["Components", "Runtime", "Evaluation", "Syntax", "LogCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI", "TestTLS", "JournalFixtures", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FakeLoki", "FakeKubeAPI", "TestTLS", "JournalFixtures", "LoopbackServers", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -83,7 +83,8 @@ enum ImportReading {
             let poll = d.attribute("poll_frequency", default: AlloyDuration(nanoseconds: 60_000_000_000))
             if !["fsnotify", "poll"].contains(detector) { d.error("unknown detector \"\(detector)\", want \"fsnotify\" or \"poll\"", attribute: "detector") }
             if d.diagnostics.hasErrors { return .failure("") }
-            return readFiles(filename, poll: poll.swiftDuration)
+            // Alloy's fsnotify detector reacts to a change at once; a check every second stands in for it.
+            return readFiles(filename, poll: detector == "fsnotify" ? .seconds(1) : poll.swiftDuration)
         case "import.string":
             let content = d.required("content", as: Secret.self)
             if d.diagnostics.hasErrors { return .failure("") }

@@ -1,0 +1,233 @@
+import FakeLoki
+import Foundation
+import LoopbackServers
+import Testing
+
+/// A module server on loopback: answers GET requests from a table of paths (status and body), recording the
+/// `Authorization` header of each request.
+final class ModuleServer: Sendable {
+    let pages: Shared<[String: Page]>
+    let authorizations: Shared<[String]>
+    private let listener: LoopbackListener
+
+    struct Page: Sendable {
+        var status: Int
+        var body: String
+    }
+
+    init() throws {
+        let pages = Shared<[String: Page]>([:]), authorizations = Shared<[String]>([])
+        self.pages = pages
+        self.authorizations = authorizations
+        listener = try LoopbackListener { c in
+            defer { close(c) }
+            guard let (head, _) = LoopbackListener.readHead(c) else { return }
+            let path = head.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
+            let auth = LoopbackListener.headers(head).first { $0.name.lowercased() == "authorization" }?.value ?? ""
+            authorizations.withLock { $0.append(auth) }
+            let page = pages.withLock { $0[path] } ?? Page(status: 404, body: "no module here")
+            let (status, body) = (page.status, page.body)
+            let reason = status == 200 ? "OK" : "Not Found"
+            LoopbackListener.writeAll(c, Array("HTTP/1.1 \(status) \(reason)\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)".utf8))
+        }
+    }
+
+    var base: String { "http://127.0.0.1:\(listener.port)" }
+    func stop() { listener.stop() }
+}
+
+/// Configurations built from modules, run by the real binary: `import.file` (and a reload when the module file
+/// changes), `import.http` from a loopback server, and `foreach`; their components show up under Alloy's nested ids.
+@Suite(.serialized) struct ModulePipelineTests {
+    static let tagger = """
+    declare "tagger" {
+    \targument "forward_to" {
+    \t\tcomment = "Where the tagged lines go."
+    \t}
+
+    \targument "tag" {
+    \t\toptional = true
+    \t\tdefault  = "none"
+    \t}
+
+    \tloki.process "tag" {
+    \t\tforward_to = argument.forward_to.value
+
+    \t\tstage.static_labels {
+    \t\t\tvalues = {tag = argument.tag.value}
+    \t\t}
+    \t}
+
+    \texport "receiver" {
+    \t\tvalue = loki.process.tag.receiver
+    \t}
+    }
+
+    """
+
+    func pipeline(importBlock: String, log: URL, loki: FakeLoki) -> String {
+        """
+        \(importBlock)
+
+        loki.source.file "app" {
+        \ttargets    = [{"__path__" = "\(log.path)", job = "app"}]
+        \tforward_to = [lib.tagger.first.receiver]
+        }
+
+        lib.tagger "first" {
+        \tforward_to = [loki.write.loki.receiver]
+        \ttag        = "v1"
+        }
+
+        loki.write "loki" {
+        \tendpoint {
+        \t\turl        = "\(loki.pushURL)"
+        \t\tbatch_wait = "100ms"
+        \t}
+        }
+
+        """
+    }
+
+    func append(_ url: URL, _ lines: [String]) throws {
+        let h = try FileHandle(forWritingTo: url)
+        h.seekToEndOfFile()
+        h.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        try h.close()
+    }
+
+    @Test func importFileRunsAndReloadsWhenTheModuleChanges() throws {
+        let loki = FakeLoki()
+        try loki.start()
+        defer { loki.shutdown() }
+        let dir = temporaryDirectory()
+        let lib = dir.appendingPathComponent("lib")
+        try FileManager.default.createDirectory(at: lib, withIntermediateDirectories: true)
+        try Data(Self.tagger.utf8).write(to: lib.appendingPathComponent("tagger.alloy"))
+        let log = dir.appendingPathComponent("app.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let cfg = dir.appendingPathComponent("c.alloy")
+        try Data(pipeline(importBlock: "import.file \"lib\" {\n\tfilename = \"\(lib.path)\"\n}", log: log, loki: loki).utf8).write(to: cfg)
+
+        let (status, _, err) = try Agent.runToEnd(["validate", cfg.path])
+        #expect(status == 0, "\(err)")
+        let agent = try Agent(["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path, "--server.http.listen-addr", "127.0.0.1:0"])
+        #expect(agent.waitFor { $0.stderr.contains("all components started") }, "\(agent.stderr)")
+        try append(log, ["one", "two"])
+        #expect(agent.waitFor { _ in loki.entries.count == 2 }, "\(agent.stderr)")
+        #expect(loki.entries.allSatisfy { $0.stream.contains("tag=\"v1\"") }, "\(loki.entries)")
+
+        let addr = try #require(agent.listenAddress)
+        let metrics = httpGet("http://\(addr)/metrics")?.1 ?? ""
+        #expect(metrics.contains("component_id=\"lib.tagger.first/loki.process.tag\""), "the body's components under nested ids")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("data/lib.tagger.first").path))
+
+        // The module is edited: the agent notices within its poll and applies the new body.
+        let edited = Self.tagger.replacingOccurrences(of: "values = {tag = argument.tag.value}",
+                                                      with: "values = {tag = argument.tag.value, edited = \"yes\"}")
+        try Data(edited.utf8).write(to: lib.appendingPathComponent("tagger.alloy"))
+        #expect(agent.waitFor { $0.stderr.contains("an imported module changed") && $0.stderr.contains("configuration reloaded") }, "\(agent.stderr)")
+        try append(log, ["three"])
+        #expect(agent.waitFor { _ in loki.entries.count == 3 }, "\(agent.stderr)")
+        #expect(loki.entries.first { $0.line == "three" }?.stream.contains("edited=\"yes\"") == true, "\(loki.entries)")
+
+        // A broken edit is refused and the running pipeline carries on.
+        try Data("declare \"tagger\" {\n\tnonsense\n}\n".utf8).write(to: lib.appendingPathComponent("tagger.alloy"))
+        #expect(agent.waitFor { $0.stderr.contains("the new configuration is refused") }, "\(agent.stderr)")
+        try append(log, ["four"])
+        #expect(agent.waitFor { _ in loki.entries.count == 4 }, "\(agent.stderr)")
+        #expect(agent.stop(SIGTERM) == 0)
+        #expect(loki.entries.map(\.line) == ["one", "two", "three", "four"])
+        #expect(loki.stats.duplicates == 0)
+    }
+
+    @Test func importHTTPFetchesWithTheClientBlock() throws {
+        let loki = FakeLoki()
+        try loki.start()
+        defer { loki.shutdown() }
+        let server = try ModuleServer()
+        defer { server.stop() }
+        server.pages.withLock { $0["/modules/tagger.alloy"] = .init(status: 200, body: Self.tagger) }
+        let dir = temporaryDirectory()
+        let log = dir.appendingPathComponent("app.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let cfg = dir.appendingPathComponent("c.alloy")
+        let block = """
+        import.http "lib" {
+        \turl            = "\(server.base)/modules/tagger.alloy"
+        \tpoll_frequency = "1s"
+
+        \tclient {
+        \t\tbearer_token = "module-token"
+        \t}
+        }
+        """
+        try Data(pipeline(importBlock: block, log: log, loki: loki).utf8).write(to: cfg)
+        let agent = try Agent(["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path, "--server.http.listen-addr", "127.0.0.1:0"])
+        #expect(agent.waitFor { $0.stderr.contains("all components started") }, "\(agent.stderr)")
+        try append(log, ["fetched"])
+        #expect(agent.waitFor { _ in loki.entries.count == 1 }, "\(agent.stderr)")
+        #expect(loki.entries.first?.stream.contains("tag=\"v1\"") == true)
+        #expect(server.authorizations.withLock { $0.first } == "Bearer module-token")
+
+        // The server's module changes: the next poll sees it and the configuration is reloaded.
+        server.pages.withLock { $0["/modules/tagger.alloy"] = .init(status: 200, body: Self.tagger.replacingOccurrences(of: "tag = argument.tag.value", with: "tag = argument.tag.value + \"-http\"")) }
+        #expect(agent.waitFor { $0.stderr.contains("configuration reloaded") }, "\(agent.stderr)")
+        try append(log, ["refetched"])
+        #expect(agent.waitFor { _ in loki.entries.count == 2 }, "\(agent.stderr)")
+        #expect(loki.entries.last?.stream.contains("tag=\"v1-http\"") == true, "\(loki.entries)")
+        #expect(agent.stop(SIGTERM) == 0)
+
+        // A module the server does not have: the load fails with the server's answer at the import block.
+        let missing = block.replacingOccurrences(of: "/modules/tagger.alloy", with: "/modules/none.alloy")
+        try Data(pipeline(importBlock: missing, log: log, loki: loki).utf8).write(to: cfg)
+        let (status, _, err) = try Agent.runToEnd(["validate", cfg.path])
+        #expect(status == 1)
+        #expect(err.contains("\(cfg.path):1:1: failed to fetch module from \(server.base)/modules/none.alloy: unexpected status code 404 Not Found: no module here"), "\(err)")
+    }
+
+    @Test func foreachRunsACopyPerItem() throws {
+        let loki = FakeLoki()
+        try loki.start()
+        defer { loki.shutdown() }
+        let dir = temporaryDirectory()
+        for name in ["api", "worker"] { FileManager.default.createFile(atPath: dir.appendingPathComponent("\(name).log").path, contents: nil) }
+        let cfg = dir.appendingPathComponent("c.alloy")
+        try Data("""
+        foreach "apps" {
+        \tcollection = ["api", "worker"]
+        \tvar        = "app"
+
+        \ttemplate {
+        \t\tloki.source.file "logs" {
+        \t\t\ttargets    = [{"__path__" = "\(dir.path)/" + app + ".log", job = app}]
+        \t\t\tforward_to = [loki.write.loki.receiver]
+        \t\t}
+        \t}
+        }
+
+        loki.write "loki" {
+        \tendpoint {
+        \t\turl        = "\(loki.pushURL)"
+        \t\tbatch_wait = "100ms"
+        \t}
+        }
+
+        """.utf8).write(to: cfg)
+        let (status, _, err) = try Agent.runToEnd(["validate", cfg.path])
+        #expect(status == 1)
+        #expect(err.contains("foreach is at stability level \"experimental\", which is below the minimum allowed stability level \"generally-available\""), "\(err)")
+        let agent = try Agent(["run", cfg.path, "--stability.level=experimental", "--storage.path", dir.appendingPathComponent("data").path,
+                               "--server.http.listen-addr", "127.0.0.1:0"])
+        #expect(agent.waitFor { $0.stderr.contains("all components started") }, "\(agent.stderr)")
+        try append(dir.appendingPathComponent("api.log"), ["from api"])
+        try append(dir.appendingPathComponent("worker.log"), ["from worker"])
+        #expect(agent.waitFor { _ in loki.entries.count == 2 }, "\(agent.stderr)")
+        let jobs = Dictionary(loki.entries.map { ($0.line, $0.stream) }, uniquingKeysWith: { a, _ in a })
+        #expect(jobs["from api"]?.contains("job=\"api\"") == true && jobs["from worker"]?.contains("job=\"worker\"") == true, "\(jobs)")
+        let addr = try #require(agent.listenAddress)
+        let metrics = httpGet("http://\(addr)/metrics")?.1 ?? ""
+        #expect(metrics.contains("component_id=\"foreach.apps/foreach_api_1/loki.source.file.logs\""), "\(metrics.prefix(3000))")
+        #expect(agent.stop(SIGTERM) == 0)
+    }
+}
