@@ -40,7 +40,7 @@ public actor Controller {
 
     public init(graph: ConfigGraph, storagePath: String, allowExperimental: Bool = false, logger: Logger) {
         self.init(graph: graph, storagePath: storagePath, allowExperimental: allowExperimental, logger: logger,
-                  moduleID: "", external: [:], shared: SharedObjects(), module: nil)
+                  moduleID: "", external: graph.variables, shared: SharedObjects(), module: nil)
     }
 
     init(graph: ConfigGraph, storagePath: String, allowExperimental: Bool, logger: Logger,
@@ -133,7 +133,7 @@ public actor Controller {
     /// of custom components (with the arguments each instance gives) and foreach templates (with the collection's
     /// first item).
     public static func validate(_ graph: ConfigGraph, allowExperimental: Bool = false) -> Diagnostics {
-        let checked = validate(graph, allowExperimental: allowExperimental, external: [:], arguments: [:])
+        let checked = validate(graph, allowExperimental: allowExperimental, external: graph.variables, arguments: [:])
         var diags = checked.diagnostics
         diags.append(contentsOf: decodeWriteTo(graph.logging, scope: checked.scope).diagnostics)
         var seen = Set<String>()
@@ -277,6 +277,7 @@ public actor Controller {
         if result.diagnostics.hasErrors { return result }
 
         let old = graph
+        if moduleID.isEmpty { external = newGraph.variables }
         var oldIndex: [String: Int] = [:]
         for (i, n) in old.nodes.enumerated() { oldIndex[n.id] = i }
         let kept = Set(newGraph.nodes.map(\.id))

@@ -65,13 +65,24 @@ public struct ConfigGraph: Sendable {
     /// the agent polls them and reloads when one changes.
     public var importedSources: [ImportedSource] = []
 
+    /// Constants every body of the configuration reads: `module_path`, the directory of the configuration.
+    public internal(set) var variables: [String: Value] = [:]
+
     /// Loads the files of a configuration: one file, or every `*.alloy` of a directory. `fetched` holds the
-    /// modules of its `import.http` blocks (``ImportFetching``).
-    public static func load(_ files: [File], registry: Registry, fetched: FetchedModules = FetchedModules()) throws(Diagnostics) -> ConfigGraph {
+    /// modules of its `import.http` blocks (``modulesToFetch(_:registry:fetched:modulePath:)``); `modulePath` is
+    /// the directory the configuration is in.
+    public static func load(_ files: [File], registry: Registry, fetched: FetchedModules = FetchedModules(),
+                            modulePath: String? = nil) throws(Diagnostics) -> ConfigGraph {
         var loader = GraphLoader(registry: registry, fetched: fetched)
-        var graph = try loader.load(files.map { ($0.source, $0.body) }, context: .root)
+        let variables = rootVariables(modulePath)
+        var graph = try loader.load(files.map { ($0.source, $0.body) }, context: .root(variables: variables))
         graph.importedSources = loader.importedSources
+        graph.variables = variables
         return graph
+    }
+
+    private static func rootVariables(_ modulePath: String?) -> [String: Value] {
+        modulePath.map { ["module_path": .string($0)] } ?? [:]
     }
 
     init(nodes: [ComponentNode]) { self.nodes = nodes }
@@ -79,9 +90,9 @@ public struct ConfigGraph: Sendable {
     /// The `import.http` blocks of a configuration (and of the modules it imports) whose modules are not in
     /// `fetched` yet: fetch them, add them to `fetched`, and ask again until none is left (a fetched module may
     /// import another).
-    public static func modulesToFetch(_ files: [File], registry: Registry, fetched: FetchedModules) -> [HTTPImportBlock] {
+    public static func modulesToFetch(_ files: [File], registry: Registry, fetched: FetchedModules, modulePath: String? = nil) -> [HTTPImportBlock] {
         var loader = GraphLoader(registry: registry, fetched: fetched)
-        _ = try? loader.load(files.map { ($0.source, $0.body) }, context: .root)
+        _ = try? loader.load(files.map { ($0.source, $0.body) }, context: .root(variables: rootVariables(modulePath)))
         return loader.toFetch
     }
 

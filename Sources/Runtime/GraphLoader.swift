@@ -15,7 +15,10 @@ struct GraphLoader {
         /// The identifiers the body may read from outside (dotted component ids, a `foreach` var, `module_path`).
         var external: Set<String>
 
-        static var root: Context { Context(kind: .root, scope: .root(), external: []) }
+        /// The configuration itself, with the constants every body reads (`module_path`).
+        static func root(variables: [String: Value]) -> Context {
+            Context(kind: .root, scope: ModuleScope(parent: nil, variables: variables), external: Set(variables.keys))
+        }
     }
 
     let registry: Registry

@@ -37,7 +37,7 @@ public final class DryRun {
             if e["receiver"] != nil { e["receiver"] = ReceiverCapsule(ownerID: node.id, receiver: DiscardReceiver()).value }
             exports.append(e)
         }
-        let scope = Controller.scope(graph.nodes, exports)
+        let scope = Controller.scope(graph.nodes, exports, external: graph.variables)
         var diags = Diagnostics()
         var nodes: [String: Node] = [:]
         var sourceTargets: [[String]] = []

@@ -26,15 +26,15 @@ public enum ModuleFetcher {
 
     /// Loads a configuration, first fetching the modules of its `import.http` blocks (and of the modules those
     /// import, a few levels deep).
-    public static func load(_ files: [File], registry: Registry) async throws(Diagnostics) -> ConfigGraph {
+    public static func load(_ files: [File], registry: Registry, modulePath: String?) async throws(Diagnostics) -> ConfigGraph {
         var fetched = FetchedModules()
         for _ in 0..<8 {
-            let missing = ConfigGraph.modulesToFetch(files, registry: registry, fetched: fetched)
+            let missing = ConfigGraph.modulesToFetch(files, registry: registry, fetched: fetched, modulePath: modulePath)
             if missing.isEmpty { break }
             for block in missing where fetched.contents[block.request] == nil {
                 fetched.contents[block.request] = await fetch(block)
             }
         }
-        return try ConfigGraph.load(files, registry: registry, fetched: fetched)
+        return try ConfigGraph.load(files, registry: registry, fetched: fetched, modulePath: modulePath)
     }
 }

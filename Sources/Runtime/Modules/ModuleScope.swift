@@ -17,9 +17,6 @@ public final class ModuleScope: Sendable {
         self.variables = variables
     }
 
-    /// The root scope of a configuration: no custom components yet.
-    public static func root() -> ModuleScope { ModuleScope(parent: nil, variables: [:]) }
-
     func declare(_ d: ModuleDefinition) { table.withLock { $0.declares[d.name] = d } }
     func addImport(_ namespace: String, _ scope: ModuleScope) { table.withLock { $0.imports[namespace] = scope } }
 
