@@ -129,53 +129,6 @@ public actor Controller {
         return (d.arguments, d.diagnostics)
     }
 
-    /// Type-checks every component's arguments with its dependencies' exports at their zero values, and the bodies
-    /// of custom components (with the arguments each instance gives) and foreach templates (with the collection's
-    /// first item).
-    public static func validate(_ graph: ConfigGraph, allowExperimental: Bool = false) -> Diagnostics {
-        let checked = validate(graph, allowExperimental: allowExperimental, external: graph.variables, arguments: [:])
-        var diags = checked.diagnostics
-        diags.append(contentsOf: decodeWriteTo(graph.logging, scope: checked.scope).diagnostics)
-        var seen = Set<String>()
-        return Diagnostics(diags.items.filter { seen.insert("\($0.file?.name ?? ""):\($0.start):\($0.message)").inserted })
-    }
-
-    /// The diagnostics of a graph validated with `external` and, for a custom component's body, the `arguments` its
-    /// instance gives; the values of its `export` blocks (what the instance exports to its dependents); and the
-    /// scope its components ended with.
-    static func validate(_ graph: ConfigGraph, allowExperimental: Bool, external: [String: Value],
-                         arguments: [String: Value]) -> (diagnostics: Diagnostics, exports: [String: Value], scope: [String: Value]) {
-        var diags = Diagnostics()
-        var moduleExports: [String: Value] = [:]
-        var exports: [[String: Value]?] = graph.nodes.map { $0.registration.exports }
-        for i in graph.nodes.indices {
-            let node = graph.nodes[i]
-            if node.registration.stability == .experimental && !allowExperimental {
-                diags.append(Diagnostic(file: node.source, start: node.block.nameOffset, end: node.block.nameOffset + node.name.utf8.count - 1,
-                                        message: "\(node.name) is at stability level \"experimental\", which is below the minimum allowed stability level \"generally-available\". Use --stability.level command-line flag to enable \"experimental\" features"))
-                continue
-            }
-            let scope = scope(graph.nodes, exports, external: external)
-            let (args, d) = decodeArguments(node, scope: scope, allowExperimental: allowExperimental)
-            diags.append(contentsOf: d)
-            if let a = args as? ArgumentComponent.Arguments {
-                exports[i] = ["value": arguments[node.label] ?? a.defaultValue ?? .null]
-            }
-            if let a = args as? ExportComponent.Arguments { moduleExports[node.label] = a.value }
-            if d.hasErrors { continue }
-            if let a = args as? CustomComponent.Arguments {
-                let body = validate(a.template.graph, allowExperimental: allowExperimental, external: a.template.variables, arguments: a.values)
-                diags.append(contentsOf: body.diagnostics)
-                exports[i] = node.registration.exports.merging(body.exports) { $1 }
-            } else if let a = args as? ForeachComponent.Arguments, let first = a.collection.first {
-                var inner = scope
-                inner[a.variable] = first
-                diags.append(contentsOf: validate(a.template.graph, allowExperimental: allowExperimental, external: inner, arguments: [:]).diagnostics)
-            }
-        }
-        return (diags, moduleExports, scope(graph.nodes, exports, external: external))
-    }
-
     // MARK: lifecycle
 
     /// Builds and starts every component in dependency order; throws the diagnostics of the first that fails.

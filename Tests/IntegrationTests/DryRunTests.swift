@@ -98,4 +98,59 @@ import Testing
         let (status2, _, err2) = try Agent.runToEnd(["test", "examples/audit.alloy", "--timestamp", "yesterday"], stdin: "x\n")
         #expect(status2 != 0 && err2.contains("--timestamp"), "\(err2)")
     }
+
+    /// Lines are followed into a copy of a foreach template per item, each named by its full id.
+    @Test func foreachCopiesAreFollowed() throws {
+        let dir = temporaryDirectory()
+        let cfg = dir.appendingPathComponent("c.alloy")
+        try Data("""
+        loki.source.file "app" {
+        \ttargets    = [{"__path__" = "/tmp/app.log"}]
+        \tforward_to = [loki.relabel.fanout.receiver]
+        }
+
+        loki.relabel "fanout" {
+        \tforward_to = [foreach.teams.receiver]
+        }
+
+        foreach "teams" {
+        \tcollection = ["data", "web"]
+        \tvar        = "team"
+
+        \ttemplate {
+        \t\tloki.process "tag" {
+        \t\t\tforward_to = [loki.echo.out.receiver]
+
+        \t\t\tstage.static_labels {
+        \t\t\t\tvalues = {team = team}
+        \t\t\t}
+        \t\t}
+        \t}
+        }
+
+        loki.echo "out" { }
+
+        """.utf8).write(to: cfg)
+        // A foreach exports nothing, so nothing can forward to it: the error names the reference.
+        let (status, _, err) = try Agent.runToEnd(["test", cfg.path], stdin: "x\n")
+        #expect(status != 0 && err.contains("foreach.teams.receiver"), "\(err)")
+        let fixed = try String(contentsOf: cfg, encoding: .utf8)
+            .replacingOccurrences(of: "forward_to = [foreach.teams.receiver]", with: "forward_to = [loki.echo.out.receiver]")
+            .replacingOccurrences(of: "loki.process \"tag\" {", with: "loki.source.file \"team\" {\n\t\t\ttargets    = [{\"__path__\" = \"/tmp/\" + team + \".log\"}]\n\t\t\tforward_to = [loki.process.tag.receiver]\n\t\t}\n\n\t\tloki.process \"tag\" {")
+        try Data(fixed.utf8).write(to: cfg)
+        let (status2, out, err2) = try Agent.runToEnd(["test", cfg.path, "--timestamp", "2026-11-25T12:00:00Z", "--labels", "{job = \"app\"}"], stdin: "x\n")
+        #expect(status2 == 0, "\(err2)")
+        #expect(out == """
+        entry points: loki.relabel.fanout, foreach.teams/foreach_data_1/loki.process.tag, foreach.teams/foreach_web_1/loki.process.tag
+
+        line 1: x
+          loki.relabel.fanout emits 2026-11-25T12:00:00.000000000Z {job="app"} "x"
+          loki.echo.out receives it
+          foreach.teams/foreach_data_1/loki.process.tag emits 2026-11-25T12:00:00.000000000Z {job="app", team="data"} "x"
+          loki.echo.out receives it
+          foreach.teams/foreach_web_1/loki.process.tag emits 2026-11-25T12:00:00.000000000Z {job="app", team="web"} "x"
+          loki.echo.out receives it
+
+        """, "\(out)")
+    }
 }

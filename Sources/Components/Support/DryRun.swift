@@ -5,8 +5,8 @@ import Relabel
 import Runtime
 import Syntax
 
-/// `tributary test`: feeds lines through a configuration's `loki.process` and `loki.relabel` components as if a
-/// source had read them, without starting sources or shipping anything, and tells what each component emits and
+/// `tributary test`: feeds lines through a configuration's `loki.process` and `loki.relabel` components (those in
+/// the bodies of custom components and foreach templates too, named by their full ids) as if a source had read them, without starting sources or shipping anything, and tells what each component emits and
 /// drops (with the reason) and which receivers (`loki.write`, `loki.echo`) would get what.
 ///
 /// Lines enter at the components that the configuration's sources which feed a processing component forward to
@@ -30,39 +30,44 @@ public final class DryRun {
     public let entryPoints: [String]
 
     public init(graph: ConfigGraph) throws(Diagnostics) {
-        // Every receiver is a capsule naming its owner, so `forward_to` says where entries go.
-        var exports: [[String: Value]?] = []
-        for node in graph.nodes {
-            var e = node.registration.exports
-            if e["receiver"] != nil { e["receiver"] = ReceiverCapsule(ownerID: node.id, receiver: DiscardReceiver()).value }
-            exports.append(e)
-        }
-        let scope = Controller.scope(graph.nodes, exports, external: graph.variables)
-        var diags = Diagnostics()
         var nodes: [String: Node] = [:]
+        var order: [String] = []
         var sourceTargets: [[String]] = []
         var forwarded = Set<String>()
-        for node in graph.nodes {
-            let ev = Evaluator(source: node.source, scope: scope)
-            let b = node.block
-            var d = BodyDecoder(evaluator: ev, body: b.body, anchor: (b.nameOffset, b.lcurly))
-            let args = node.registration.arguments(&d)
-            d.finish()
-            diags.append(contentsOf: d.diagnostics)
-            let forward = ev.evaluateBody(b.body, secrets: []).dataFlowOwners
-            switch args {
-            case let a as LokiProcessComponent.Arguments:
-                nodes[node.id] = .process(a.pipeline, forward: forward)
-                forwarded.formUnion(forward)
-            case let a as LokiRelabelComponent.Arguments:
-                nodes[node.id] = .relabel(a.rules, forward: forward)
-                forwarded.formUnion(forward)
-            default:
-                if node.name.hasPrefix("loki.source.") { sourceTargets.append(forward) } else if node.registration.exports["receiver"] != nil {
-                    nodes[node.id] = .sink
+        var diags = Diagnostics()
+        // Every receiver is a capsule naming its owner (by its full id, inside modules too), so `forward_to` says
+        // where entries go.
+        let visitor = StaticVisitor(
+            exports: { id, node in
+                var e = node.registration.exports
+                if e["receiver"] != nil { e["receiver"] = ReceiverCapsule(ownerID: id, receiver: DiscardReceiver()).value }
+                return e
+            },
+            visit: { id, node, scope in
+                let ev = Evaluator(source: node.source, scope: scope, allowExperimental: true)
+                let b = node.block
+                var d = BodyDecoder(evaluator: ev, body: b.body, anchor: (b.nameOffset, b.lcurly))
+                let args = node.registration.arguments(&d)
+                d.finish()
+                diags.append(contentsOf: d.diagnostics)
+                let forward = ev.evaluateBody(b.body, secrets: []).dataFlowOwners
+                order.append(id)
+                switch args {
+                case let a as LokiProcessComponent.Arguments:
+                    nodes[id] = .process(a.pipeline, forward: forward)
+                    forwarded.formUnion(forward)
+                case let a as LokiRelabelComponent.Arguments:
+                    nodes[id] = .relabel(a.rules, forward: forward)
+                    forwarded.formUnion(forward)
+                default:
+                    if node.name.hasPrefix("loki.source.") { sourceTargets.append(forward) } else if node.registration.exports["receiver"] != nil {
+                        nodes[id] = .sink
+                    }
                 }
-            }
-        }
+            })
+        diags.append(contentsOf: Controller.walk(graph, visitor: visitor))
+        var seen = Set<String>()
+        diags = Diagnostics(diags.items.filter { seen.insert($0.description).inserted })
         if diags.hasErrors { throw diags }
         self.nodes = nodes
         // The sources that feed processing components (a journal source writing straight to loki.write is not
@@ -74,7 +79,7 @@ public final class DryRun {
         if !fromSources.isEmpty {
             entryPoints = fromSources
         } else {
-            entryPoints = graph.nodes.map(\.id).filter { id in
+            entryPoints = order.filter { id in
                 guard let n = nodes[id], !forwarded.contains(id) else { return false }
                 if case .sink = n { return false }
                 return true

@@ -72,22 +72,7 @@ final class ForeachComponent: Component {
         init(options: ComponentOptions) { self.options = options }
 
         func apply(_ a: Arguments) async throws {
-            var wanted: [(id: String, item: Value)] = []
-            var counts: [String: Int] = [:]
-            for item in a.collection {
-                var key = item
-                if let field = a.idField {
-                    if case .object(let o) = item.expanded, let v = o[field] {
-                        key = v
-                    } else {
-                        options.logger.warning("specified id not found in collection item", metadata: ["id": "\(field)"])
-                    }
-                }
-                let base = "foreach_" + ForeachComponent.fingerprint(key, hash: a.hashStringID)
-                let n = (counts[base] ?? 0) + 1
-                counts[base] = n
-                wanted.append((base + "_\(n)", item))
-            }
+            let wanted = ForeachComponent.copies(a, logger: options.logger)
             let keep = Set(wanted.map(\.id))
             for (id, child) in running where !keep.contains(id) {
                 running[id] = nil
@@ -121,6 +106,28 @@ final class ForeachComponent: Component {
             for (_, child) in running { await stopOutsideCancellation(child.controller) }
             running = [:]
         }
+    }
+
+    /// The copies a collection asks for: each item with its child id (`foreach_<item>_<n>`, `n` counting items
+    /// with the same fingerprint).
+    static func copies(_ a: Arguments, logger: Logger? = nil) -> [(id: String, item: Value)] {
+        var wanted: [(id: String, item: Value)] = []
+        var counts: [String: Int] = [:]
+        for item in a.collection {
+            var key = item
+            if let field = a.idField {
+                if case .object(let o) = item.expanded, let v = o[field] {
+                    key = v
+                } else {
+                    logger?.warning("specified id not found in collection item", metadata: ["id": "\(field)"])
+                }
+            }
+            let base = "foreach_" + fingerprint(key, hash: a.hashStringID)
+            let n = (counts[base] ?? 0) + 1
+            counts[base] = n
+            wanted.append((base + "_\(n)", item))
+        }
+        return wanted
     }
 
     /// Alloy's child id for a collection item: strings with characters other than letters and digits replaced by
