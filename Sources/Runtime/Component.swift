@@ -47,6 +47,12 @@ public protocol Component: AnyObject, Sendable {
     func update(_ arguments: any Sendable) async throws
 }
 
+/// A component that runs a module: a custom component instance (one body) or a `foreach` (a body per item).
+protocol ModuleHosting: Component {
+    /// The controllers of the bodies it runs now.
+    func moduleControllers() async -> [Controller]
+}
+
 /// A component's health, as Alloy reports it: unhealthy while it cannot do its work (e.g. its journal cannot be
 /// opened), with the reason.
 public struct ComponentHealth: Sendable, Equatable {

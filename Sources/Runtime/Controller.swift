@@ -32,7 +32,7 @@ public actor Controller {
     public nonisolated let shared: SharedObjects
     /// For the controller of a module: its id, prefixed to its components' ids (`custom.a`, `foreach.f/foreach_1_1`),
     /// the identifiers it reads from outside, and the instance's arguments and exports.
-    let moduleID: String
+    public nonisolated let moduleID: String
     private var external: [String: Value]
     let module: ModuleIO?
     private let wakeUps: AsyncStream<Void>
@@ -392,17 +392,52 @@ public actor Controller {
 
     /// Every component, in configuration (dependency) order, as the agent's API lists them; `detailed` adds their
     /// arguments and exports.
-    public func componentInfos(detailed: Bool = false) -> [ComponentInfo] {
+    public func componentInfos(detailed: Bool = false) async -> [ComponentInfo] {
+        var modules: [[String]] = []
+        for c in components { modules.append(await Controller.createdModules(c)) }
         let scope = currentScope()
-        return graph.nodes.indices.map { info($0, scope: scope, detailed: detailed) }
+        return graph.nodes.indices.map { i in
+            var info = info(i, scope: scope, detailed: detailed)
+            info.createdModuleIDs = modules[i]
+            return info
+        }
+    }
+
+    /// The ids of the modules a component runs (Alloy's `createdModuleIDs`).
+    private static func createdModules(_ component: (any Component)?) async -> [String] {
+        guard let host = component as? any ModuleHosting else { return [] }
+        return await host.moduleControllers().map(\.moduleID)
     }
 
     /// One component with its arguments and exports, or nil when there is none with this id.
-    public func componentInfo(_ id: String) -> ComponentInfo? {
+    /// One component in detail, by its full id (`lib.tagger.first/loki.process.tag` is asked of the module's
+    /// controller).
+    public func componentInfo(_ id: String) async -> ComponentInfo? {
+        if let slash = id.lastIndex(of: "/") {
+            return await moduleController(String(id[..<slash]))?.componentInfo(String(id[id.index(after: slash)...]))
+        }
         guard let i = graph.nodes.firstIndex(where: { $0.id == id }) else { return nil }
-        return info(i, scope: currentScope(), detailed: true)
+        let modules = await Controller.createdModules(components[i])
+        var info = info(i, scope: currentScope(), detailed: true)
+        info.createdModuleIDs = modules
+        return info
     }
 
+    /// The controllers of the modules run by this controller's components (not theirs).
+    func moduleControllers() async -> [Controller] {
+        var out: [Controller] = []
+        for case let host as any ModuleHosting in components { out += await host.moduleControllers() }
+        return out
+    }
+
+    /// The controller of a module by its id (`lib.tagger.first`, `foreach.apps/foreach_api_1`), at any depth.
+    public func moduleController(_ id: String) async -> Controller? {
+        for c in await moduleControllers() {
+            if c.moduleID == id { return c }
+            if id.hasPrefix(c.moduleID + "/"), let found = await c.moduleController(id) { return found }
+        }
+        return nil
+    }
     private func info(_ i: Int, scope: [String: Value], detailed: Bool) -> ComponentInfo {
         let node = graph.nodes[i]
         let arguments = displayedArguments(node, scope: scope)
@@ -419,7 +454,7 @@ public actor Controller {
         if health.updated == 0 { health.updated = startedAt[node.id] ?? 0 }
         let nodeIDs = Set(graph.nodes.map(\.id))
         return ComponentInfo(
-            id: node.id, name: node.name, label: node.label,
+            id: node.id, moduleID: moduleID, name: node.name, label: node.label,
             referencesTo: node.dependencies.map { graph.nodes[$0].id },
             referencedBy: graph.dependents(of: i).map { graph.nodes[$0].id },
             dataFlowEdgesTo: arguments.dataFlowOwners.filter { nodeIDs.contains($0) },
@@ -438,16 +473,16 @@ public actor Controller {
     }
 
     /// The components that report themselves unhealthy, in configuration order, with their messages.
-    public func unhealthyComponents() -> [(id: String, message: String)] {
+    public func unhealthyComponents() async -> [(id: String, message: String)] {
         var out: [(id: String, message: String)] = []
         for (i, c) in components.enumerated() {
             guard let reporting = c as? any HealthReporting else { continue }
             let h = reporting.health
-            if h.state == .unhealthy { out.append((graph.nodes[i].id, h.message)) }
+            if h.state == .unhealthy { out.append((qualified(graph.nodes[i].id), h.message)) }
         }
+        for module in await moduleControllers() { out += await module.unhealthyComponents() }
         return out
-    }
-}
+    }}
 
 /// The newest exports each component (by id) published that the controller has not applied yet.
 final class PendingExports: Sendable {

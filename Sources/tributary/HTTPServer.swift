@@ -18,6 +18,8 @@ struct AgentProbes: Sendable {
     /// Every component (without arguments), and one component in detail (nil: no such component).
     var components: @Sendable () async -> [ComponentInfo]
     var component: @Sendable (String) async -> ComponentInfo?
+    /// The components of a module by its id (nil: no such module).
+    var module: @Sendable (String) async -> [ComponentInfo]?
     /// The taps of live debugging (what components receive and emit).
     var liveDebugging: LiveDebugHub
 }
@@ -157,6 +159,19 @@ final class AgentHTTPServer: Sendable {
                         let live = probes.liveDebugging
                         promise.futureResult.whenSuccess { infos in
                             selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.list(infos, live))
+                        }
+                    case .moduleComponents(let id):
+                        let module = probes.module
+                        let promise = loop.makePromise(of: [ComponentInfo]?.self)
+                        promise.completeWithTask { await module(id) }
+                        let live = probes.liveDebugging
+                        promise.futureResult.whenSuccess { infos in
+                            if let infos {
+                                selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.list(infos, live))
+                            } else {
+                                selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain",
+                                                        body: Array("module not found\n".utf8))
+                            }
                         }
                     case .component(let id):
                         let component = probes.component

@@ -97,6 +97,7 @@ struct RunCommand: AsyncParsableCommand {
                                     reload: { await reloader.reload() },
                                     components: { await controller.componentInfos() },
                                     component: { await controller.componentInfo($0) },
+                                    module: { await controller.moduleController($0)?.componentInfos() },
                                     liveDebugging: liveDebugging))
         } catch {
             logger.error("cannot start HTTP server", metadata: ["addr": "\(listenAddress)", "err": "\(error)"])

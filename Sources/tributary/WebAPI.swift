@@ -13,6 +13,8 @@ enum WebAPI {
     /// What a path under the API asks for.
     enum Route: Equatable {
         case components
+        /// `/modules/{moduleID}/components`: the components of one module.
+        case moduleComponents(String)
         case component(String)
         case debug(String)
         case graph
@@ -24,6 +26,10 @@ enum WebAPI {
         let rest = path.dropFirst(prefix.count + 1)
         if rest == "components" || rest == "components/" { return .components }
         if rest.hasPrefix("components/") { return .component(String(rest.dropFirst("components/".count))) }
+        if rest.hasPrefix("modules/") && rest.hasSuffix("/components") {
+            let id = rest.dropFirst("modules/".count).dropLast("/components".count)
+            return id.isEmpty ? .notFound : .moduleComponents(String(id))
+        }
         if rest.hasPrefix("debug/") { return .debug(String(rest.dropFirst("debug/".count))) }
         if rest == "graph" { return .graph }
         return .notFound
@@ -79,7 +85,7 @@ enum WebAPI {
             ("name", .string(info.name)),
             ("type", .string("block")),
             ("localID", .string(info.id)),
-            ("moduleID", .string("")),
+            ("moduleID", .string(info.moduleID)),
         ]
         if !info.label.isEmpty { fields.append(("label", .string(info.label))) }
         fields += [
@@ -96,7 +102,8 @@ enum WebAPI {
         if let arguments = info.arguments { fields.append(("arguments", AlloyJSON.body(arguments))) }
         if let exports = info.exports { fields.append(("exports", AlloyJSON.body(exports))) }
         if let debugInfo = info.debugInfo { fields.append(("debugInfo", AlloyJSON.body(debugInfo))) }
-        fields.append(("liveDebuggingEnabled", .bool(liveDebuggingEnabled(info.id, live))))
+        if !info.createdModuleIDs.isEmpty { fields.append(("createdModuleIDs", .array(info.createdModuleIDs.map { .string($0) }))) }
+        fields.append(("liveDebuggingEnabled", .bool(liveDebuggingEnabled(info.globalID, live))))
         return .object(fields)
     }
 }

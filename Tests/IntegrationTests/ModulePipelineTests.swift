@@ -121,6 +121,7 @@ final class ModuleServer: Sendable {
         let metrics = httpGet("http://\(addr)/metrics")?.1 ?? ""
         #expect(metrics.contains("component_id=\"lib.tagger.first/loki.process.tag\""), "the body's components under nested ids")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("data/lib.tagger.first").path))
+        try checkWebAPI(addr)
 
         // The module is edited: the agent notices within its poll and applies the new body.
         let edited = Self.tagger.replacingOccurrences(of: "values = {tag = argument.tag.value}",
@@ -139,6 +140,28 @@ final class ModuleServer: Sendable {
         #expect(agent.stop(SIGTERM) == 0)
         #expect(loki.entries.map(\.line) == ["one", "two", "three", "four"])
         #expect(loki.stats.duplicates == 0)
+    }
+
+    /// Alloy's web API shows the module: the instance names the module it created, the module's components are
+    /// listed under it with their `moduleID`, and one of them answers by its full id.
+    func checkWebAPI(_ addr: String) throws {
+        let api = "http://\(addr)/api/v0/web"
+        let top = try #require(httpGet(api + "/components"))
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(top.1.utf8)) as? [[String: Any]])
+        let instance = try #require(list.first { $0["localID"] as? String == "lib.tagger.first" })
+        #expect(instance["createdModuleIDs"] as? [String] == ["lib.tagger.first"], "\(instance)")
+        #expect(instance["name"] as? String == "lib.tagger")
+        let inner = try #require(httpGet(api + "/modules/lib.tagger.first/components"))
+        #expect(inner.0 == 200)
+        let innerList = try #require(try JSONSerialization.jsonObject(with: Data(inner.1.utf8)) as? [[String: Any]])
+        #expect(Set(innerList.compactMap { $0["localID"] as? String })
+                == ["argument.forward_to", "argument.tag", "loki.process.tag", "export.receiver"], "\(inner.1)")
+        #expect(innerList.allSatisfy { $0["moduleID"] as? String == "lib.tagger.first" })
+        let detail = try #require(httpGet(api + "/components/lib.tagger.first/loki.process.tag"))
+        #expect(detail.0 == 200 && detail.1.contains("\"moduleID\":\"lib.tagger.first\""), "\(detail.1)")
+        #expect(httpGet(api + "/modules/lib.tagger.nothing/components")?.0 == 404)
+        let healthy = try #require(httpGet("http://\(addr)/-/healthy"))
+        #expect(healthy.0 == 200, "\(healthy.1)")
     }
 
     @Test func importHTTPFetchesWithTheClientBlock() throws {
@@ -228,6 +251,10 @@ final class ModuleServer: Sendable {
         let addr = try #require(agent.listenAddress)
         let metrics = httpGet("http://\(addr)/metrics")?.1 ?? ""
         #expect(metrics.contains("component_id=\"foreach.apps/foreach_api_1/loki.source.file.logs\""), "\(metrics.prefix(3000))")
+        let copies = httpGet("http://\(addr)/api/v0/web/components/foreach.apps")?.1 ?? ""
+        #expect(copies.contains("\"createdModuleIDs\":[\"foreach.apps/foreach_api_1\",\"foreach.apps/foreach_worker_1\"]"), "\(copies)")
+        let copy = httpGet("http://\(addr)/api/v0/web/modules/foreach.apps/foreach_worker_1/components")?.1 ?? ""
+        #expect(copy.contains("\"localID\":\"loki.source.file.logs\""), "\(copy)")
         #expect(agent.stop(SIGTERM) == 0)
     }
 }

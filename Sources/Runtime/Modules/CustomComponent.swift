@@ -5,7 +5,7 @@ import Logging
 /// An instance of a `declare`d component: its body runs in a controller of its own whose components have ids
 /// prefixed with the instance's (`<instance id>/<local id>`); its arguments reach the body's `argument` blocks and
 /// the body's `export` blocks are its exports.
-final class CustomComponent: Component {
+final class CustomComponent: ModuleHosting {
     struct Arguments: Sendable {
         var values: [String: Value]
         var template: ModuleTemplate
@@ -35,6 +35,8 @@ final class CustomComponent: Component {
     }
 
     var exports: [String: Value] { io.exports }
+
+    func moduleControllers() async -> [Controller] { [body.withLock { $0.controller }] }
 
     func run() async {
         await waitUntilCancelled()

@@ -7,7 +7,7 @@ import Logging
 /// `var` and every identifier of the enclosing body as well. Copies are named as Alloy names them
 /// (`foreach_<item>_<n>`), so an item that stays in the collection keeps its running copy; new items get new
 /// copies and copies of removed items are stopped.
-final class ForeachComponent: Component {
+final class ForeachComponent: ModuleHosting {
     struct Arguments: Sendable {
         var collection: [Value]
         var variable: String
@@ -29,6 +29,8 @@ final class ForeachComponent: Component {
     }
 
     var exports: [String: Value] { [:] }
+
+    func moduleControllers() async -> [Controller] { await children.controllers() }
 
     func run() async {
         await waitUntilCancelled()
@@ -101,6 +103,8 @@ final class ForeachComponent: Component {
             }
             if let firstError { throw firstError }
         }
+
+        func controllers() -> [Controller] { running.keys.sorted().map { running[$0]!.controller } }
 
         func stopAll() async {
             for (_, child) in running { await stopOutsideCancellation(child.controller) }
