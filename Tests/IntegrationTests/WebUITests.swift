@@ -97,4 +97,47 @@ import Testing
             """) as? String ?? ""
         #expect(live.hasPrefix("[OUT]: timestamp: ") && live.contains("entry: ui-line-") && live.contains("team=\"data\""), "\(live)")
     }
+
+    /// A custom component's page links to the module it runs; the module's page lists the body's components,
+    /// whose pages name them by their full ids.
+    @Test func modulePagesLinkIntoTheBody() throws {
+        let dir = temporaryDirectory()
+        let cfg = dir.appendingPathComponent("c.alloy")
+        try Data("""
+        declare "sink" {
+        \tloki.echo "out" { }
+
+        \texport "receiver" {
+        \t\tvalue = loki.echo.out.receiver
+        \t}
+        }
+
+        sink "main" { }
+
+        loki.source.file "app" {
+        \ttargets    = [{"__path__" = "\(dir.path)/app.log"}]
+        \tforward_to = [sink.main.receiver]
+        }
+
+        """.utf8).write(to: cfg)
+        let agent = try Agent(["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path,
+                               "--server.http.listen-addr", "127.0.0.1:0"])
+        defer { _ = agent.stop(SIGTERM) }
+        #expect(agent.waitFor { $0.stderr.contains("all components started") }, "\(agent.stderr)")
+        let base = "http://\(agent.listenAddress ?? "?")"
+        let modules = try evaluate(base + "/component/sink.main", """
+            document.querySelector('a.module') && Array.from(document.querySelectorAll('a.module')).map(a => a.getAttribute('href')).join(',')
+            """) as? String
+        #expect(modules == "/module/sink.main")
+        let rows = try evaluate(base + "/module/sink.main", """
+            document.querySelectorAll('tr[data-id]').length >= 2 && [document.getElementById('list-title').textContent,
+              ...Array.from(document.querySelectorAll('tr[data-id]')).map(r => r.dataset.id + ' ' + r.querySelector('a').getAttribute('href'))].join('\\n')
+            """) as? String ?? ""
+        #expect(rows.split(separator: "\n").map(String.init) == ["Module sink.main", "sink.main/loki.echo.out /component/sink.main/loki.echo.out",
+                                                                "sink.main/export.receiver /component/sink.main/export.receiver"], "\(rows)")
+        let title = try evaluate(base + "/component/sink.main/loki.echo.out", """
+            document.getElementById('component-id') && document.getElementById('component-id').textContent
+            """) as? String
+        #expect(title == "sink.main/loki.echo.out")
+    }
 }

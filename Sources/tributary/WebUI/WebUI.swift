@@ -1,4 +1,5 @@
-/// The web UI, served from the binary at `/` (component list), `/component/{id}`, `/graph` and `/debug/{id}`, with
+/// The web UI, served from the binary at `/` (component list), `/component/{id}`, `/module/{id}` (a module's
+/// components), `/graph` and `/debug/{id}`, with
 /// its script and style under `/ui/`.
 enum WebUI {
     /// The content type and bytes for a UI path, or nil when the path is not the UI's.
@@ -8,7 +9,7 @@ enum WebUI {
         case "/ui/app.css": return ("text/css; charset=utf-8", Array(WebUIPage.css.utf8))
         case "/", "/graph": return page
         default:
-            if path.hasPrefix("/component/") || path.hasPrefix("/debug/") { return page }
+            if path.hasPrefix("/component/") || path.hasPrefix("/debug/") || path.hasPrefix("/module/") { return page }
             return nil
         }
     }

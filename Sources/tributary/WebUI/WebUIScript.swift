@@ -12,7 +12,10 @@ enum WebUIScript {
       for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
       return e;
     }
-    function link(id) { return el("a", {href: "/component/" + encodeURIComponent(id)}, id); }
+    // Ids inside modules carry the module's id: "lib.tagger.first/loki.process.tag"; each part is escaped.
+    function urlPath(id) { return id.split("/").map(encodeURIComponent).join("/"); }
+    function link(id, text) { return el("a", {href: "/component/" + urlPath(id)}, text || id); }
+    function globalID(c) { return c.moduleID ? c.moduleID + "/" + c.localID : c.localID; }
     function state(h) { return el("span", {class: "state " + h.state}, h.state); }
 
     // Alloy's JSON body form back to Alloy syntax, for reading.
@@ -33,28 +36,39 @@ enum WebUIScript {
         : indent + s.name + " = " + value(s.value) + "\n").join("");
     }
 
-    async function list() {
-      const components = await (await fetch(api + "/components")).json();
-      const rows = components.map(c => el("tr", {"data-id": c.localID},
-        el("td", {}, link(c.localID)), el("td", {}, state(c.health)), el("td", {}, c.health.message),
-        el("td", {}, ...c.dataFlowEdgesTo.flatMap((t, i) => i ? [", ", link(t)] : [link(t)]))));
-      view.replaceChildren(el("h1", {}, "Components"),
+    // The components of the configuration, or of one module (a custom component's body, a foreach copy).
+    async function list(moduleID) {
+      const r = await fetch(moduleID ? api + "/modules/" + urlPath(moduleID) + "/components" : api + "/components");
+      if (!r.ok) { view.replaceChildren(el("p", {}, "No module " + moduleID)); return; }
+      const components = await r.json();
+      const prefix = moduleID ? moduleID + "/" : "";
+      const rows = components.map(c => el("tr", {"data-id": globalID(c)},
+        el("td", {}, link(globalID(c), c.localID)), el("td", {}, state(c.health)), el("td", {}, c.health.message),
+        el("td", {}, ...c.dataFlowEdgesTo.flatMap((t, i) => i ? [", ", link(prefix + t, t)] : [link(prefix + t, t)]))));
+      view.replaceChildren(el("h1", {id: "list-title"}, moduleID ? "Module " + moduleID : "Components"),
         el("table", {}, el("tr", {}, el("th", {}, "Component"), el("th", {}, "Health"), el("th", {}, "Message"),
           el("th", {}, "Sends entries to")), ...rows));
     }
 
     async function component(id) {
-      const r = await fetch(api + "/components/" + encodeURIComponent(id));
+      const r = await fetch(api + "/components/" + urlPath(id));
       if (!r.ok) { view.replaceChildren(el("p", {}, "No component " + id)); return; }
       const c = await r.json();
+      const prefix = c.moduleID ? c.moduleID + "/" : "";
       const section = (title, statements) => [el("h2", {}, title), el("pre", {class: title.toLowerCase().replace(" ", "-")},
         body(statements) || "(none)")];
-      const refs = (title, ids) => el("p", {}, title + ": ", ...(ids.length ? ids.flatMap((t, i) => i ? [", ", link(t)] : [link(t)]) : ["none"]));
-      view.replaceChildren(el("h1", {id: "component-id"}, c.localID), el("p", {}, state(c.health), " ", c.health.message,
+      const refs = (title, ids) => el("p", {}, title + ": ", ...(ids.length ? ids.flatMap((t, i) => i ? [", ", link(prefix + t, t)] : [link(prefix + t, t)]) : ["none"]));
+      const modules = (c.createdModuleIDs || []).flatMap((m, i) => {
+        const a = el("a", {href: "/module/" + urlPath(m), class: "module"}, m);
+        return i ? [", ", a] : [a];
+      });
+      view.replaceChildren(el("h1", {id: "component-id"}, globalID(c)), el("p", {}, state(c.health), " ", c.health.message,
           el("span", {class: "muted"}, " since " + c.health.updatedTime)),
+        ...(c.moduleID ? [el("p", {}, "In module: ", el("a", {href: "/module/" + urlPath(c.moduleID)}, c.moduleID))] : []),
+        ...(modules.length ? [el("p", {}, "Modules it runs: ", ...modules)] : []),
         refs("References", c.referencesTo), refs("Referenced by", c.referencedBy), refs("Sends entries to", c.dataFlowEdgesTo),
         ...section("Arguments", c.arguments), ...section("Exports", c.exports), ...section("Debug info", c.debugInfo),
-        c.liveDebuggingEnabled ? el("p", {}, el("a", {href: "/debug/" + encodeURIComponent(c.localID)}, "Live debugging"))
+        c.liveDebuggingEnabled ? el("p", {}, el("a", {href: "/debug/" + urlPath(globalID(c))}, "Live debugging"))
                                : el("p", {class: "muted"}, "Live debugging: enable it with livedebugging { enabled = true }"));
     }
 
@@ -77,7 +91,7 @@ enum WebUIScript {
     async function debug(id) {
       const out = el("div", {class: "live", id: "live"});
       view.replaceChildren(el("h1", {}, "Live debugging: ", link(id)), out);
-      stream(api + "/debug/" + encodeURIComponent(id), (chunk, error) => {
+      stream(api + "/debug/" + urlPath(id), (chunk, error) => {
         const line = el("div", {}, chunk === null ? error : chunk);
         out.append(line);
         while (out.childElementCount > 2000) out.firstChild.remove();
@@ -150,6 +164,7 @@ enum WebUIScript {
     const path = decodeURIComponent(location.pathname);
     if (path.startsWith("/component/")) component(path.slice("/component/".length));
     else if (path.startsWith("/debug/")) debug(path.slice("/debug/".length));
+    else if (path.startsWith("/module/")) list(path.slice("/module/".length));
     else if (path === "/graph") graph();
     else list();
     """#
