@@ -308,6 +308,11 @@ struct GraphLoader {
             diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1, message: "\(name) block must have a label"))
             return diags
         }
+        if name == "import.git" {
+            diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1,
+                                    message: "import.git is not supported by Tributary: import the module with import.file from a checkout, or with import.http"))
+            return diags
+        }
         if insideHTTP && name == "import.file" {
             diags.append(Diagnostic(file: src, start: anchor.0, end: anchor.1,
                                     message: "importing a module via import.http that contains an import.file block is not supported"))

@@ -179,6 +179,8 @@ func sleepUntilCancelled() async {
         #expect(diagnostics("declare \"m\" { }\ndeclare \"m\" { }\n") == ["c.alloy:2:1: duplicate definition of \"m\""])
         #expect(diagnostics("declare \"declare\" { }\n") == ["c.alloy:1:1: 'declare' is not a valid label for a declare block"])
         #expect(diagnostics("nope \"x\" { }\n") == ["c.alloy:1:1: cannot find the definition of component name \"nope\""])
+        #expect(diagnostics("import.git \"g\" {\n\trepository = \"https://example.com/m.git\"\n}\n")
+                == ["c.alloy:1:1: import.git is not supported by Tributary: import the module with import.file from a checkout, or with import.http"])
     }
 
     /// A module written in a string: its declares are used as `<import label>.<declare>`, and a declare of the

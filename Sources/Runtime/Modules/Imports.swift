@@ -114,7 +114,7 @@ enum ImportReading {
                                                                        digest: ImportedSource.digest([bytes]))))
             }
         default:
-            return .failure("\(b.fullName) is not supported by Tributary: import the module with import.file from a checkout, or with import.http")
+            return .failure("\(b.fullName) is not an import block")
         }
     }
 
