@@ -457,7 +457,7 @@ public actor Controller {
             id: node.id, moduleID: moduleID, name: node.name, label: node.label,
             referencesTo: node.dependencies.map { graph.nodes[$0].id },
             referencedBy: graph.dependents(of: i).map { graph.nodes[$0].id },
-            dataFlowEdgesTo: arguments.dataFlowOwners.filter { nodeIDs.contains($0) },
+            dataFlowEdgesTo: localOwners(arguments.dataFlowOwners, among: nodeIDs),
             health: health,
             arguments: detailed ? arguments : nil,
             exports: detailed ? (exports[i] ?? [:]) : nil,
@@ -470,6 +470,23 @@ public actor Controller {
         let relative = secretAttributes[node.id] ?? Controller.decode(node, scope: scope, allowExperimental: allowExperimental).secrets
         let ev = Evaluator(source: node.source, scope: scope, allowExperimental: allowExperimental)
         return ev.evaluateBody(node.block.body, secrets: Set(relative.map { $0 + node.block.nameOffset }))
+    }
+
+    /// The components of this controller that own the receivers a component sends to: a receiver's owner is named
+    /// by its full id, so one inside a custom component's body (`lib.tagger.first/loki.process.tag`) is the custom
+    /// component here (`lib.tagger.first`), as Alloy draws the edge. Owners outside this module are left out.
+    private func localOwners(_ owners: [String], among nodeIDs: Set<String>) -> [String] {
+        var out: [String] = []
+        for owner in owners {
+            var local = Substring(owner)
+            if !moduleID.isEmpty {
+                guard owner.hasPrefix(moduleID + "/") else { continue }
+                local = local.dropFirst(moduleID.count + 1)
+            }
+            let id = String(local.prefix { $0 != "/" })
+            if nodeIDs.contains(id) && !out.contains(id) { out.append(id) }
+        }
+        return out
     }
 
     /// The components that report themselves unhealthy, in configuration order, with their messages.

@@ -67,6 +67,10 @@ final class ModuleServer: Sendable {
 
     func pipeline(importBlock: String, log: URL, loki: FakeLoki) -> String {
         """
+        livedebugging {
+        \tenabled = true
+        }
+
         \(importBlock)
 
         loki.source.file "app" {
@@ -151,6 +155,8 @@ final class ModuleServer: Sendable {
         let instance = try #require(list.first { $0["localID"] as? String == "lib.tagger.first" })
         #expect(instance["createdModuleIDs"] as? [String] == ["lib.tagger.first"], "\(instance)")
         #expect(instance["name"] as? String == "lib.tagger")
+        let source = try #require(list.first { $0["localID"] as? String == "loki.source.file.app" })
+        #expect(source["dataFlowEdgesTo"] as? [String] == ["lib.tagger.first"], "the edge goes to the instance owning the receiver")
         let inner = try #require(httpGet(api + "/modules/lib.tagger.first/components"))
         #expect(inner.0 == 200)
         let innerList = try #require(try JSONSerialization.jsonObject(with: Data(inner.1.utf8)) as? [[String: Any]])
@@ -159,6 +165,7 @@ final class ModuleServer: Sendable {
         #expect(innerList.allSatisfy { $0["moduleID"] as? String == "lib.tagger.first" })
         let detail = try #require(httpGet(api + "/components/lib.tagger.first/loki.process.tag"))
         #expect(detail.0 == 200 && detail.1.contains("\"moduleID\":\"lib.tagger.first\""), "\(detail.1)")
+        #expect(detail.1.contains("\"liveDebuggingEnabled\":true"), "live debugging finds the component by its full id")
         #expect(httpGet(api + "/modules/lib.tagger.nothing/components")?.0 == 404)
         let healthy = try #require(httpGet("http://\(addr)/-/healthy"))
         #expect(healthy.0 == 200, "\(healthy.1)")
@@ -206,7 +213,7 @@ final class ModuleServer: Sendable {
         try Data(pipeline(importBlock: missing, log: log, loki: loki).utf8).write(to: cfg)
         let (status, _, err) = try Agent.runToEnd(["validate", cfg.path])
         #expect(status == 1)
-        #expect(err.contains("\(cfg.path):1:1: failed to fetch module from \(server.base)/modules/none.alloy: unexpected status code 404 Not Found: no module here"), "\(err)")
+        #expect(err.contains("\(cfg.path):5:1: failed to fetch module from \(server.base)/modules/none.alloy: unexpected status code 404 Not Found: no module here"), "\(err)")
     }
 
     @Test func foreachRunsACopyPerItem() throws {
