@@ -161,31 +161,11 @@ final class AgentHTTPServer: Sendable {
                             selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.list(infos, live))
                         }
                     case .moduleComponents(let id):
-                        let module = probes.module
-                        let promise = loop.makePromise(of: [ComponentInfo]?.self)
-                        promise.completeWithTask { await module(id) }
-                        let live = probes.liveDebugging
-                        promise.futureResult.whenSuccess { infos in
-                            if let infos {
-                                selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.list(infos, live))
-                            } else {
-                                selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain",
-                                                        body: Array("module not found\n".utf8))
-                            }
-                        }
+                        let module = probes.module, live = probes.liveDebugging
+                        answerJSON(ctx, notFound: "module not found\n") { await module(id).map { WebAPI.list($0, live) } }
                     case .component(let id):
-                        let component = probes.component
-                        let promise = loop.makePromise(of: ComponentInfo?.self)
-                        promise.completeWithTask { await component(id) }
-                        let live = probes.liveDebugging
-                        promise.futureResult.whenSuccess { info in
-                            if let info {
-                                selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: WebAPI.detail(info, live))
-                            } else {
-                                selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain",
-                                                        body: Array("404 page not found\n".utf8))
-                            }
-                        }
+                        let component = probes.component, live = probes.liveDebugging
+                        answerJSON(ctx, notFound: "404 page not found\n") { await component(id).map { WebAPI.detail($0, live) } }
                     case .debug(let id):
                         let live = probes.liveDebugging
                         guard live.isEnabled else {
@@ -240,6 +220,22 @@ final class AgentHTTPServer: Sendable {
             headers.add(name: "Cache-Control", value: "no-store")
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
             return context.channel
+        }
+
+        /// Answers with the JSON `body` computes, or 404 and `notFound` when it finds nothing.
+        private func answerJSON(_ ctx: NIOLoopBound<ChannelHandlerContext>, notFound: String,
+                                _ body: @escaping @Sendable () async -> [UInt8]?) {
+            let loop = ctx.value.eventLoop
+            let selfBound = NIOLoopBound(self, eventLoop: loop)
+            let promise = loop.makePromise(of: [UInt8]?.self)
+            promise.completeWithTask { await body() }
+            promise.futureResult.whenSuccess { json in
+                if let json {
+                    selfBound.value.respond(ctx.value, status: .ok, contentType: "application/json", body: json)
+                } else {
+                    selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array(notFound.utf8))
+                }
+            }
         }
 
         func respond(_ context: ChannelHandlerContext, status: HTTPResponseStatus, contentType: String, body: [UInt8]) {

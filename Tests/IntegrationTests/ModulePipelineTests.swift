@@ -83,12 +83,7 @@ final class ModuleServer: Sendable {
         \ttag        = "v1"
         }
 
-        loki.write "loki" {
-        \tendpoint {
-        \t\turl        = "\(loki.pushURL)"
-        \t\tbatch_wait = "100ms"
-        \t}
-        }
+        \(PipelineConfigs.write(to: loki.pushURL))
 
         """
     }
@@ -236,12 +231,7 @@ final class ModuleServer: Sendable {
         \t}
         }
 
-        loki.write "loki" {
-        \tendpoint {
-        \t\turl        = "\(loki.pushURL)"
-        \t\tbatch_wait = "100ms"
-        \t}
-        }
+        \(PipelineConfigs.write(to: loki.pushURL))
 
         """.utf8).write(to: cfg)
         let (status, _, err) = try Agent.runToEnd(["validate", cfg.path])

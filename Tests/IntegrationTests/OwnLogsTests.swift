@@ -55,12 +55,7 @@ import Testing
         \t}
         }
 
-        loki.write "loki" {
-        \tendpoint {
-        \t\turl        = "\(loki.pushURL)"
-        \t\tbatch_wait = "100ms"
-        \t}
-        }
+        \(PipelineConfigs.write(to: loki.pushURL))
         """
     }
 

@@ -1,5 +1,17 @@
-/// Configuration text the web API and web UI tests share.
+/// Configuration text the integration tests share.
 enum PipelineConfigs {
+    /// `loki.write "loki"` pushing to `url` with a 100 ms batch wait.
+    static func write(to url: String) -> String {
+        """
+        loki.write "loki" {
+        \tendpoint {
+        \t\turl        = "\(url)"
+        \t\tbatch_wait = "100ms"
+        \t}
+        }
+        """
+    }
+
     /// `loki.process "<process>"` adding `team = "data"` and sending to `loki.echo "out"` and to `loki.write "loki"`,
     /// whose endpoint is unreachable and carries basic auth `agent`/`hunter2` (a secret the API must hide).
     static func labelToEchoAndWrite(process: String) -> String {

@@ -129,12 +129,7 @@ import Testing
         \t}
         }
 
-        loki.write "loki" {
-        \tendpoint {
-        \t\turl        = "\(loki.pushURL)"
-        \t\tbatch_wait = "100ms"
-        \t}
-        }
+        \(PipelineConfigs.write(to: loki.pushURL))
         """.utf8).write(to: cfg)
         let agent = try Agent(["run", cfg.path, "--storage.path", dir.appendingPathComponent("data").path,
                                "--server.http.listen-addr", "127.0.0.1:0"])
