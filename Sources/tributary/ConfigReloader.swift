@@ -33,9 +33,23 @@ actor ConfigReloader {
         watched = imports.map { ($0, .now + $0.pollFrequency) }
     }
 
-    /// Reloads; returns whether the new configuration was applied, and what to tell the caller (the diagnostics of
-    /// a refused configuration, or a summary).
+    /// The reload in progress: the next one waits for it (the actor alone would let two interleave at their
+    /// suspension points — SIGHUP, `/-/reload` and a changed module can ask at once).
+    private var current: Task<(applied: Bool, message: String), Never>?
+
+    /// Reloads once every reload asked for before has finished; returns whether the new configuration was applied,
+    /// and what to tell the caller (the diagnostics of a refused configuration, or a summary).
     func reload() async -> (applied: Bool, message: String) {
+        let previous = current
+        let task = Task {
+            _ = await previous?.value
+            return await self.reloadNow()
+        }
+        current = task
+        return await task.value
+    }
+
+    private func reloadNow() async -> (applied: Bool, message: String) {
         let graph: ConfigGraph
         do throws(Diagnostics) { graph = try await ConfigLoader.load(path) } catch {
             return refused(error)

@@ -104,7 +104,7 @@ final class ModuleServer: Sendable {
         try FileManager.default.createDirectory(at: lib, withIntermediateDirectories: true)
         try Data(Self.tagger.utf8).write(to: lib.appendingPathComponent("tagger.alloy"))
         let log = dir.appendingPathComponent("app.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let cfg = dir.appendingPathComponent("c.alloy")
         try Data(pipeline(importBlock: "import.file \"lib\" {\n\tfilename = \"\(lib.path)\"\n}", log: log, loki: loki).utf8).write(to: cfg)
 
@@ -175,7 +175,7 @@ final class ModuleServer: Sendable {
         server.pages.withLock { $0["/modules/tagger.alloy"] = .init(status: 200, body: Self.tagger) }
         let dir = temporaryDirectory()
         let log = dir.appendingPathComponent("app.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let cfg = dir.appendingPathComponent("c.alloy")
         let block = """
         import.http "lib" {
@@ -216,9 +216,13 @@ final class ModuleServer: Sendable {
         try loki.start()
         defer { loki.shutdown() }
         let dir = temporaryDirectory()
-        for name in ["api", "worker"] { FileManager.default.createFile(atPath: dir.appendingPathComponent("\(name).log").path, contents: nil) }
+        for name in ["api", "worker"] { _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("\(name).log").path, contents: nil) }
         let cfg = dir.appendingPathComponent("c.alloy")
         try Data("""
+        livedebugging {
+        \tenabled = true
+        }
+
         foreach "apps" {
         \tcollection = ["api", "worker"]
         \tvar        = "app"
@@ -236,7 +240,7 @@ final class ModuleServer: Sendable {
         """.utf8).write(to: cfg)
         let (status, _, err) = try Agent.runToEnd(["validate", cfg.path])
         #expect(status == 1)
-        #expect(err.contains("foreach is at stability level \"experimental\", which is below the minimum allowed stability level \"generally-available\""), "\(err)")
+        #expect(err.contains("\(cfg.path):5:1: foreach is at stability level \"experimental\", which is below the minimum allowed stability level \"generally-available\""), "\(err)")
         let agent = try Agent(["run", cfg.path, "--stability.level=experimental", "--storage.path", dir.appendingPathComponent("data").path,
                                "--server.http.listen-addr", "127.0.0.1:0"])
         #expect(agent.waitFor { $0.stderr.contains("all components started") }, "\(agent.stderr)")
@@ -252,6 +256,13 @@ final class ModuleServer: Sendable {
         #expect(copies.contains("\"createdModuleIDs\":[\"foreach.apps/foreach_api_1\",\"foreach.apps/foreach_worker_1\"]"), "\(copies)")
         let copy = httpGet("http://\(addr)/api/v0/web/modules/foreach.apps/foreach_worker_1/components")?.1 ?? ""
         #expect(copy.contains("\"localID\":\"loki.source.file.logs\""), "\(copy)")
+        // Live debugging of a copy's component, by its full id.
+        let live = try RawHTTP(addr, "/api/v0/web/debug/foreach.apps/foreach_api_1/loki.source.file.logs")
+        Thread.sleep(forTimeInterval: 0.3)
+        try append(dir.appendingPathComponent("api.log"), ["api, watched"])
+        let seen = live.read(atLeast: 1 << 20, timeout: 10) { $0.contains("entry: api, watched") }
+        #expect(seen.contains("[OUT]: ") && seen.contains("entry: api, watched") && seen.contains("job=\"api\""), "\(seen)")
+        live.close()
         #expect(agent.stop(SIGTERM) == 0)
     }
 }
