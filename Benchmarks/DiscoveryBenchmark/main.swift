@@ -161,7 +161,7 @@ enum DiscoveryBench {
         let publications = Publications()
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let discovery = KubernetesDiscovery(config: config, logger: logger) { publications.record($0) }
+        let discovery = KubernetesDiscovery(config: config, componentID: "discovery.kubernetes.bench", logger: logger) { publications.record($0) }
         let start = ContinuousClock.now
         let runner = Task { await discovery.run() }
         while publications.state.withLock({ $0.last.count }) < podCount * 3 { try await Task.sleep(for: .milliseconds(5)) }

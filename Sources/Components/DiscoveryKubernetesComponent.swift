@@ -67,7 +67,7 @@ public final class DiscoveryKubernetesComponent: TypedComponent, HealthReporting
     public var exports: [String: Value] { ["targets": TargetList(state.withLock { $0.targets }).value] }
 
     private func start(_ config: DiscoveryConfig) {
-        let discovery = KubernetesDiscovery(config: config, logger: logger) { [weak self] targets in
+        let discovery = KubernetesDiscovery(config: config, componentID: options.id, logger: logger) { [weak self] targets in
             guard let self else { return }
             self.state.withLock { $0.targets = targets }
             self.options.onStateChange(["targets": TargetList(targets).value])

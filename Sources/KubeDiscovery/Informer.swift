@@ -26,7 +26,7 @@ final class Informer<Object: KubeObject>: Sendable {
     let health: WatchHealth?
 
     init(client: KubeClient, namespace: String?, labelSelector: String?, fieldSelector: String?, role: String,
-         logger: Logger, health: WatchHealth? = nil, sink: @escaping @Sendable (InformerUpdate<Object>) -> Void) {
+         componentID: String, logger: Logger, health: WatchHealth? = nil, sink: @escaping @Sendable (InformerUpdate<Object>) -> Void) {
         self.health = health
         self.client = client
         self.namespace = namespace
@@ -35,10 +35,11 @@ final class Informer<Object: KubeObject>: Sendable {
         self.role = role
         self.logger = logger
         self.sink = sink
-        failures = Counter(label: "prometheus_sd_kubernetes_failures_total")
-        events = (Counter(label: "prometheus_sd_kubernetes_events_total", dimensions: [("role", role), ("event", "add")]),
-                  Counter(label: "prometheus_sd_kubernetes_events_total", dimensions: [("role", role), ("event", "update")]),
-                  Counter(label: "prometheus_sd_kubernetes_events_total", dimensions: [("role", role), ("event", "delete")]))
+        failures = Counter(label: "prometheus_sd_kubernetes_failures_total", dimensions: [("component_id", componentID)])
+        func counter(_ event: String) -> Counter {
+            Counter(label: "prometheus_sd_kubernetes_events_total", dimensions: [("component_id", componentID), ("role", role), ("event", event)])
+        }
+        events = (counter("add"), counter("update"), counter("delete"))
     }
 
     var path: String {

@@ -69,6 +69,8 @@ public final class KubernetesDiscovery: Sendable {
     /// Whether a node selector restricts the watched nodes (pods on other nodes then get no targets).
     private let filtersNodes: Bool
     private let logger: Logger
+    /// The full id of the component discovering, for its metrics' `component_id`.
+    private let componentID: String
     private let publish: @Sendable ([Target]) -> Void
     private let state = Mutex(State())
     private let changed = WakeSignal()
@@ -76,8 +78,9 @@ public final class KubernetesDiscovery: Sendable {
     public let health = WatchHealth()
 
     /// - Parameter publish: receives the complete target list after each (coalesced) change.
-    public init(config: DiscoveryConfig, logger: Logger, publish: @escaping @Sendable ([Target]) -> Void) {
+    public init(config: DiscoveryConfig, componentID: String, logger: Logger, publish: @escaping @Sendable ([Target]) -> Void) {
         self.config = config
+        self.componentID = componentID
         filtersNodes = config.selectors.last { $0.role == "node" }.map { $0.label != nil || $0.field != nil } ?? false
         self.logger = logger
         self.publish = publish
@@ -149,13 +152,13 @@ public final class KubernetesDiscovery: Sendable {
                 let podSelector = config.selectors.last { $0.role == "pod" }
                 for ns in namespaces.isEmpty ? [nil] : namespaces.map(Optional.some) {
                     let informer = Informer<Pod>(client: client, namespace: ns, labelSelector: podSelector?.label, fieldSelector: podSelector?.field,
-                                                 role: "pod", logger: logger, health: health) { [self] in apply($0, scope: ns ?? "") }
+                                                 role: "pod", componentID: componentID, logger: logger, health: health) { [self] in apply($0, scope: ns ?? "") }
                     group.addTask { await informer.run() }
                 }
             case .node:
                 let s = config.selectors.last { $0.role == "node" }
                 let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
-                                              role: "node", logger: logger, health: health) { [self] in applyNode($0) }
+                                              role: "node", componentID: componentID, logger: logger, health: health) { [self] in applyNode($0) }
                 group.addTask { await informer.run() }
             case .service:
                 watch(Service.self, role: "service", namespaces, client, &group, \.services)
@@ -175,12 +178,12 @@ public final class KubernetesDiscovery: Sendable {
                 if config.attachNode {
                     let s = config.selectors.last { $0.role == "node" }
                     let informer = Informer<Node>(client: client, namespace: nil, labelSelector: s?.label, fieldSelector: s?.field,
-                                                  role: "node", logger: logger, health: health) { [self] in applyNode($0) }
+                                                  role: "node", componentID: componentID, logger: logger, health: health) { [self] in applyNode($0) }
                     group.addTask { await informer.run() }
                 }
                 if config.attachNamespace {
                     let informer = Informer<Namespace>(client: client, namespace: nil, labelSelector: nil, fieldSelector: nil,
-                                                       role: "namespace", logger: logger, health: health) { [self] in applyNamespace($0) }
+                                                       role: "namespace", componentID: componentID, logger: logger, health: health) { [self] in applyNamespace($0) }
                     group.addTask { await informer.run() }
                 }
             }
@@ -196,7 +199,7 @@ public final class KubernetesDiscovery: Sendable {
         let selector = config.selectors.last { $0.role == role }
         for ns in namespaces.isEmpty ? [nil] : namespaces.map(Optional.some) {
             let informer = Informer<Object>(client: client, namespace: ns, labelSelector: selector?.label, fieldSelector: selector?.field,
-                                            role: role, logger: logger, health: health) { [self] update in
+                                            role: role, componentID: componentID, logger: logger, health: health) { [self] update in
                 state.withLock { s in
                     KubernetesDiscovery.store(update, scope: ns ?? "", in: &s[keyPath: store])
                     markChanged(&s)

@@ -12,10 +12,11 @@ public enum CustomMetricUpdate: Sendable {
 public enum CustomMetricKind: Sendable { case counter, gauge, histogram }
 
 /// Where `stage.metrics` series go. The executable installs one backed by its Prometheus registry (so the series
-/// appear on `/metrics`); tests install a recording one.
+/// appear on `/metrics`); tests install a recording one. `componentID` is the full id of the `loki.process`
+/// component the series belongs to (Alloy labels every series with its component).
 public protocol CustomMetricsBackend: Sendable {
-    func update(name: String, help: String, labels: [(String, String)], _ update: CustomMetricUpdate)
-    func remove(name: String, kind: CustomMetricKind, labels: [(String, String)])
+    func update(name: String, help: String, componentID: String, labels: [(String, String)], _ update: CustomMetricUpdate)
+    func remove(name: String, kind: CustomMetricKind, componentID: String, labels: [(String, String)])
 }
 
 /// The installed backend (none: `stage.metrics` updates go nowhere, as with no metrics system bootstrapped).

@@ -30,10 +30,13 @@ public struct ComponentOptions: Sendable {
         self.onStateChange = onStateChange
     }
 
-    /// The agent's logger with `component` set to this component's id, as every line a component logs carries it.
+    /// The agent's logger with Alloy's `component_path` and `component_id` fields (the module the component runs
+    /// in, `/` at the top level, and its local id), as every line a component logs carries them.
     public var logger: Logger {
         var l = Logger(label: "tributary")
-        l[metadataKey: "component"] = "\(id)"
+        let (path, local) = ComponentMetrics.labels(forFullID: id)
+        l[metadataKey: "component_path"] = "\(path)"
+        l[metadataKey: "component_id"] = "\(local)"
         return l
     }
 }

@@ -193,7 +193,7 @@ final class AgentHTTPServer: Sendable {
                             let tap = live.tap(for: id)
                             Task { await LiveStreams.debug(channel, tap: tap, sampleProbability: sample) }
                         }
-                    case .graph:
+                    case .graph(let moduleID):
                         let live = probes.liveDebugging
                         guard live.isEnabled else {
                             respond(ctx.value, status: .badRequest, contentType: "text/plain", body: Array(WebAPI.liveDebuggingDisabled.utf8))
@@ -204,8 +204,22 @@ final class AgentHTTPServer: Sendable {
                                     body: Array("Invalid window: must be an integer between 1 and 60\n".utf8))
                             break
                         }
-                        let channel = startStream(ctx.value)
-                        Task { await LiveStreams.graph(channel, hub: live, window: window) }
+                        guard let moduleID else {
+                            let channel = startStream(ctx.value)
+                            Task { await LiveStreams.graph(channel, hub: live, window: window, module: nil) }
+                            break
+                        }
+                        let module = probes.module
+                        let promise = loop.makePromise(of: Bool.self)
+                        promise.completeWithTask { await module(moduleID) != nil }
+                        promise.futureResult.whenSuccess { exists in
+                            guard exists else {
+                                selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array("module not found\n".utf8))
+                                return
+                            }
+                            let channel = selfBound.value.startStream(ctx.value)
+                            Task { await LiveStreams.graph(channel, hub: live, window: window, module: moduleID) }
+                        }
                     case .notFound:
                         respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array("404 page not found\n".utf8))
                     }

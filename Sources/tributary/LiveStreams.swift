@@ -4,6 +4,7 @@ import Metrics
 import NIOCore
 import NIOHTTP1
 import Platform
+import Runtime
 
 /// The streaming answers of the web API, written on a connection until the client closes it: live debugging of one
 /// component and the graph's rates. Each chunk ends with `|;|` (Alloy's framing). A client that does not read
@@ -39,14 +40,17 @@ enum LiveStreams {
         }
     }
 
-    /// `GET /api/v0/web/graph`: every `window`, the entries per second each component emitted in it, as Alloy's
-    /// `[{"componentID", "targetComponentIDs", "type", "rate"}]` (empty targets: all the components it sends to).
-    static func graph(_ channel: any Channel, hub: LiveDebugHub, window: Int) async {
-        var last: [String: Int] = Dictionary(uniqueKeysWithValues: hub.allTaps.map { ($0.componentID, $0.emittedCount) })
+    /// `GET /api/v0/web/graph[/{moduleID}]`: every `window`, the entries per second each component of the top level
+    /// (or of the module) emitted in it, as Alloy's `[{"componentID", "targetComponentIDs", "type", "rate"}]` (full
+    /// ids; empty targets: all the components it sends to).
+    static func graph(_ channel: any Channel, hub: LiveDebugHub, window: Int, module: String?) async {
+        let path = module.map { "/" + $0 } ?? "/"
+        func taps() -> [LiveTap] { hub.allTaps.filter { ComponentMetrics.labels(forFullID: $0.componentID).path == path } }
+        var last: [String: Int] = Dictionary(uniqueKeysWithValues: taps().map { ($0.componentID, $0.emittedCount) })
         while channel.isActive {
             try? await Task.sleep(for: .seconds(window))
             var rates: [JSON] = []
-            for tap in hub.allTaps.sorted(by: { $0.componentID < $1.componentID }) {
+            for tap in taps().sorted(by: { $0.componentID < $1.componentID }) {
                 let count = tap.emittedCount
                 let delta = count - (last[tap.componentID] ?? 0)
                 last[tap.componentID] = count

@@ -1,17 +1,18 @@
 import Logging
 import Process
 import Prometheus
+import Runtime
 import Synchronization
 
-/// Puts `stage.metrics` series into the agent's Prometheus registry, so they appear on `/metrics`.
+/// Puts `stage.metrics` series into the agent's Prometheus registry, so they appear on `/metrics`, each labelled
+/// with its component as Alloy labels them (``ComponentMetrics``).
 ///
-/// The registry refuses (by stopping the process) a name reused with another type or help text, or with and
-/// without labels; such updates are ignored here instead, logged once per name.
+/// The registry refuses (by stopping the process) a name reused with another type or help text; such updates are
+/// ignored here instead, logged once per name.
 final class PrometheusCustomMetrics: CustomMetricsBackend {
     private struct Family: Equatable {
         var kind: CustomMetricKind
         var help: String
-        var labeled: Bool
     }
     private let state = Mutex<(families: [String: Family], logged: Set<String>)>(([:], []))
     private let logger = Logger(label: "tributary")
@@ -41,20 +42,21 @@ final class PrometheusCustomMetrics: CustomMetricsBackend {
             return (false, s.logged.insert(name).inserted)
         }
         if firstRefusal {
-            logger.error("stage.metrics series ignored: the metric name is already used with another type, description or label shape",
+            logger.error("stage.metrics series ignored: the metric name is already used with another type or description",
                          metadata: ["metric": "\(name)"])
         }
         return ok
     }
 
-    func update(name: String, help: String, labels: [(String, String)], _ update: CustomMetricUpdate) {
+    func update(name: String, help: String, componentID: String, labels: [(String, String)], _ update: CustomMetricUpdate) {
+        guard let labels = ComponentMetrics.dimensions([("component_id", componentID)] + labels) else { return }
         let kind: CustomMetricKind
         switch update {
         case .counterAdd: kind = .counter
         case .gaugeSet, .gaugeAdd: kind = .gauge
         case .histogramObserve: kind = .histogram
         }
-        guard admit(name, Family(kind: kind, help: help, labeled: !labels.isEmpty)) else { return }
+        guard admit(name, Family(kind: kind, help: help)) else { return }
         let k = key(name, labels)
         switch update {
         case .counterAdd(let v):
@@ -84,7 +86,8 @@ final class PrometheusCustomMetrics: CustomMetricsBackend {
         }
     }
 
-    func remove(name: String, kind: CustomMetricKind, labels: [(String, String)]) {
+    func remove(name: String, kind: CustomMetricKind, componentID: String, labels: [(String, String)]) {
+        guard let labels = ComponentMetrics.dimensions([("component_id", componentID)] + labels) else { return }
         let k = key(name, labels)
         switch kind {
         case .counter: if let c = counters.withLock({ $0.removeValue(forKey: k) }) { registry.unregisterCounter(c) }

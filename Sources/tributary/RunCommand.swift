@@ -72,7 +72,7 @@ struct RunCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.valueHistogramBuckets = LokiWriteHistograms.buckets
-        MetricsSystem.bootstrap(factory)
+        MetricsSystem.bootstrap(ComponentMetricsFactory(wrapped: factory))
         OwnLogForwarder.shared.enableMetrics()
         CustomMetrics.install(PrometheusCustomMetrics(registry: registry))
 

@@ -17,7 +17,8 @@ enum WebAPI {
         case moduleComponents(String)
         case component(String)
         case debug(String)
-        case graph
+        /// `/graph` (the top level's components) or `/graph/{moduleID}` (one module's).
+        case graph(module: String?)
         case notFound
     }
 
@@ -31,7 +32,8 @@ enum WebAPI {
             return id.isEmpty ? .notFound : .moduleComponents(String(id))
         }
         if rest.hasPrefix("debug/") { return .debug(String(rest.dropFirst("debug/".count))) }
-        if rest == "graph" { return .graph }
+        if rest == "graph" { return .graph(module: nil) }
+        if rest.hasPrefix("graph/") && rest.count > "graph/".count { return .graph(module: String(rest.dropFirst("graph/".count))) }
         return .notFound
     }
 

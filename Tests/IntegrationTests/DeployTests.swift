@@ -113,7 +113,7 @@ import Yams
                 values: '0+3x60'
               - series: 'loki_request_duration_seconds_count{route="loki_api_v1_push", status_code="204"}'
                 values: '0+97x60'
-              - series: 'tributary_source_journal_open{component_id="loki.source.journal.system", instance="node-1"}'
+              - series: 'tributary_source_journal_open{component_id="loki.source.journal.system", component_path="/", instance="node-1"}'
                 values: '0x60'
             alert_rule_test:
               - eval_time: 40m
@@ -135,7 +135,7 @@ import Yams
               - eval_time: 40m
                 alertname: TributaryJournalUnreadable
                 exp_alerts:
-                  - exp_labels: {severity: warning, component_id: loki.source.journal.system, instance: node-1}
+                  - exp_labels: {severity: warning, component_id: loki.source.journal.system, component_path: /, instance: node-1}
                     exp_annotations: {summary: "Tributary on node-1 cannot open the systemd journal: this node's system logs are not collected (see /-/healthy)"}
         """
         let testFile = dir.appendingPathComponent("tests.yaml")

@@ -124,6 +124,10 @@ import Testing
             ["{job=\"loki.source.journal.system\", level=\"error\", node=\"node-2\", unit=\"kernel\"}", "oom-kill: task python3"],
         ])
         #expect(loki.entries.count == 9)
+        // The watch's events are counted under the component's Alloy labels.
+        let metrics = agent.listenAddress.flatMap { httpGet("http://\($0)/metrics")?.1 } ?? ""
+        let added = metrics.split(separator: "\n").first { $0.hasPrefix("prometheus_sd_kubernetes_events_total{component_id=\"discovery.kubernetes.pods\",component_path=\"/\",role=\"pod\",event=\"add\"} ") }
+        #expect(added.flatMap { Double($0.split(separator: " ").last!) }.map { $0 >= 1 } == true, "\(metrics)")
         #expect(agent.stop() == 0)
     }
 }

@@ -56,6 +56,14 @@ final class ModuleServer: Sendable {
     \t\tstage.static_labels {
     \t\t\tvalues = {tag = argument.tag.value}
     \t\t}
+
+    \t\tstage.metrics {
+    \t\t\tmetric.counter {
+    \t\t\t\tname      = "tagged_total"
+    \t\t\t\tmatch_all = true
+    \t\t\t\taction    = "inc"
+    \t\t\t}
+    \t\t}
     \t}
 
     \texport "receiver" {
@@ -118,7 +126,12 @@ final class ModuleServer: Sendable {
 
         let addr = try #require(agent.listenAddress)
         let metrics = httpGet("http://\(addr)/metrics")?.1 ?? ""
-        #expect(metrics.contains("component_id=\"lib.tagger.first/loki.process.tag\""), "the body's components under nested ids")
+        // Alloy's labels: the local id, and the module the component runs in (stage.metrics series as well).
+        #expect(metrics.contains("loki_process_cri_partial_lines_flushed_total{component_id=\"loki.process.tag\",component_path=\"/lib.tagger.first\"}"), "\(metrics)")
+        #expect(metrics.contains("loki_source_file_read_lines_total{component_id=\"loki.source.file.app\",component_path=\"/\""), "\(metrics)")
+        let tagged = metrics.split(separator: "\n").filter { $0.hasPrefix("loki_process_custom_tagged_total{") }
+        #expect(tagged.count == 1 && tagged[0].hasPrefix("loki_process_custom_tagged_total{component_id=\"loki.process.tag\",component_path=\"/lib.tagger.first\",")
+                && tagged[0].contains("tag=\"v1\"") && tagged[0].hasSuffix(" 2.0"), "\(tagged)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("data/lib.tagger.first").path))
         try checkWebAPI(addr)
 
@@ -250,19 +263,44 @@ final class ModuleServer: Sendable {
         let jobs = Dictionary(loki.entries.map { ($0.line, $0.stream) }, uniquingKeysWith: { a, _ in a })
         #expect(jobs["from api"]?.contains("job=\"api\"") == true && jobs["from worker"]?.contains("job=\"worker\"") == true, "\(jobs)")
         let addr = try #require(agent.listenAddress)
+        // Without enable_metrics, as in Alloy, the copies' components export no series.
         let metrics = httpGet("http://\(addr)/metrics")?.1 ?? ""
-        #expect(metrics.contains("component_id=\"foreach.apps/foreach_api_1/loki.source.file.logs\""), "\(metrics.prefix(3000))")
+        #expect(metrics.contains("loki_write_sent_entries_total{component_id=\"loki.write.loki\",component_path=\"/\""), "\(metrics.prefix(3000))")
+        #expect(!metrics.contains("component_path=\"/foreach.apps/"), "\(metrics)")
         let copies = httpGet("http://\(addr)/api/v0/web/components/foreach.apps")?.1 ?? ""
         #expect(copies.contains("\"createdModuleIDs\":[\"foreach.apps/foreach_api_1\",\"foreach.apps/foreach_worker_1\"]"), "\(copies)")
         let copy = httpGet("http://\(addr)/api/v0/web/modules/foreach.apps/foreach_worker_1/components")?.1 ?? ""
         #expect(copy.contains("\"localID\":\"loki.source.file.logs\""), "\(copy)")
-        // Live debugging of a copy's component, by its full id.
+        // Live debugging of a copy's component, by its full id, and the rates of one copy's graph (the top level's
+        // graph has only the top level's components).
+        #expect(httpGet("http://\(addr)/api/v0/web/graph/foreach.apps/foreach_none_1?window=1")?.0 == 404)
         let live = try RawHTTP(addr, "/api/v0/web/debug/foreach.apps/foreach_api_1/loki.source.file.logs")
+        let copyGraph = try RawHTTP(addr, "/api/v0/web/graph/foreach.apps/foreach_api_1?window=1")
+        let topGraph = try RawHTTP(addr, "/api/v0/web/graph?window=1")
         Thread.sleep(forTimeInterval: 0.3)
         try append(dir.appendingPathComponent("api.log"), ["api, watched"])
         let seen = live.read(atLeast: 1 << 20, timeout: 10) { $0.contains("entry: api, watched") }
         #expect(seen.contains("[OUT]: ") && seen.contains("entry: api, watched") && seen.contains("job=\"api\""), "\(seen)")
+        let rates = copyGraph.read(atLeast: 1 << 20, timeout: 10) { $0.contains("foreach_api_1/loki.source.file.logs") }
+        #expect(rates.contains(#""componentID":"foreach.apps/foreach_api_1/loki.source.file.logs""#), "\(rates)")
+        let topRates = topGraph.read(atLeast: 1 << 20, timeout: 10) { $0.components(separatedBy: "|;|").count > 3 }
+        #expect(topRates.components(separatedBy: "|;|").count > 3 && !topRates.contains("foreach.apps/"), "\(topRates)")
         live.close()
+        copyGraph.close()
+        topGraph.close()
+        #expect(agent.waitFor { _ in loki.entries.count == 3 }, "\(agent.stderr)")
+
+        // enable_metrics turned on: the copies start anew, exporting their series, and read on where they were.
+        let text = try String(contentsOf: cfg, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\tvar        = \"app\"", with: "\tvar        = \"app\"\n\tenable_metrics = true").utf8).write(to: cfg)
+        #expect(httpGet("http://\(addr)/-/reload")?.0 == 200)
+        try append(dir.appendingPathComponent("worker.log"), ["worker, measured"])
+        #expect(agent.waitFor { _ in loki.entries.count == 4 }, "\(agent.stderr)")
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(loki.entries.map(\.line).sorted() == ["api, watched", "from api", "from worker", "worker, measured"], "no line twice")
+        let measured = httpGet("http://\(addr)/metrics")?.1 ?? ""
+        #expect(measured.contains("loki_source_file_read_lines_total{component_id=\"loki.source.file.logs\",component_path=\"/foreach.apps/foreach_worker_1\","),
+                "\(measured)")
         #expect(agent.stop(SIGTERM) == 0)
     }
 }

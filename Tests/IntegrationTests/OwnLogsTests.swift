@@ -26,6 +26,7 @@ import Testing
         // The guard: the drops' own debug lines stay on standard error and are not sent round again.
         let dropLines = agent.stderr.components(separatedBy: "\n").filter { $0.contains("msg=\"dropped entries\"") }
         #expect(!dropLines.isEmpty, "the pipeline dropped debug lines and said so")
+        #expect(dropLines.allSatisfy { $0.contains(" component_id=loki.process.own component_path=/ ") }, "Alloy's fields: \(dropLines)")
         #expect(dropLines.count <= 2, "\(dropLines.count) drop reports in 3 s: the pipeline is feeding itself")
         #expect(agent.stop() == 0)
         // The shutdown lines logged before the pipeline stops arrive too.

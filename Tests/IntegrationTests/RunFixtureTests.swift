@@ -40,10 +40,10 @@ import Testing
             let metrics = httpGet("http://\(addr)/metrics")
             #expect(metrics?.0 == 200)
             #expect(metrics?.1.contains("loki_source_file_read_lines_total") == true)
-            #expect(metrics?.1.contains("loki_source_file_files_active_total{component_id=\"loki.source.file.pods\"} 4") == true)
-            #expect(metrics?.1.contains("loki_process_dropped_lines_total{component_id=\"loki.process.pods\",reason=\"kube_system\"} 2") == true,
+            #expect(metrics?.1.contains("loki_source_file_files_active_total{component_id=\"loki.source.file.pods\",component_path=\"/\"} 4") == true)
+            #expect(metrics?.1.contains("loki_process_dropped_lines_total{component_id=\"loki.process.pods\",component_path=\"/\",reason=\"kube_system\"} 2") == true,
                     "\(metrics?.1 ?? "")")
-            #expect(metrics?.1.contains("loki_source_journal_target_lines_total{component_id=\"loki.source.journal.system\"} 6") == true,
+            #expect(metrics?.1.contains("loki_source_journal_target_lines_total{component_id=\"loki.source.journal.system\",component_path=\"/\"} 6") == true,
                     "\(metrics?.1 ?? "")")
         } else {
             Issue.record("no listen address logged: \(agent.stderr)")

@@ -139,5 +139,16 @@ import Testing
             document.getElementById('component-id') && document.getElementById('component-id').textContent
             """) as? String
         #expect(title == "sink.main/loki.echo.out")
+        // The module's own graph, reached from its page: the body's components, linking by full id.
+        let graphLink = try evaluate(base + "/module/sink.main", """
+            document.getElementById('module-graph') && document.getElementById('module-graph').getAttribute('href')
+            """) as? String
+        #expect(graphLink == "/graph/sink.main")
+        let nodes = try evaluate(base + "/graph/sink.main", """
+            document.getElementById('graph') && [document.getElementById('graph-title').textContent,
+              ...Array.from(document.querySelectorAll('g.node')).map(g => g.dataset.id + ' ' + g.querySelector('a').getAttribute('href')).sort()].join('\\n')
+            """) as? String ?? ""
+        #expect(nodes.split(separator: "\n").map(String.init) == ["Module sink.main", "export.receiver /component/sink.main/export.receiver",
+                                                                 "loki.echo.out /component/sink.main/loki.echo.out"], "\(nodes)")
     }
 }

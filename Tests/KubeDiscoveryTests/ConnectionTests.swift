@@ -57,7 +57,7 @@ import Testing
         var config = DiscoveryConfig(role: .pod, connection: .kubeconfig(path: path))
         config.publishInterval = .milliseconds(20)
         let published = Published()
-        let discovery = KubernetesDiscovery(config: config, logger: Logger(label: "test")) { published.record($0) }
+        let discovery = KubernetesDiscovery(config: config, componentID: "discovery.kubernetes.test", logger: Logger(label: "test")) { published.record($0) }
         let task = Task { await discovery.run() }
         #expect(await published.wait { $0.count == 1 }, "listed through the kubeconfig's cluster and user")
         task.cancel()

@@ -38,7 +38,7 @@ import Testing
             config.attachNode = attachNode
             config.publishInterval = .milliseconds(20)
             let published = self.published
-            discovery = KubernetesDiscovery(config: config, logger: Logger(label: "test")) { published.record($0) }
+            discovery = KubernetesDiscovery(config: config, componentID: "discovery.kubernetes.test", logger: Logger(label: "test")) { published.record($0) }
             let d = discovery
             task = Task { await d.run() }
         }

@@ -5,8 +5,8 @@ import Testing
 /// Records what `stage.metrics` asks for.
 final class RecordingMetrics: CustomMetricsBackend {
     let calls = Mutex<[String]>([])
-    func update(name: String, help: String, labels: [(String, String)], _ update: CustomMetricUpdate) {
-        let l = labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+    func update(name: String, help: String, componentID: String, labels: [(String, String)], _ update: CustomMetricUpdate) {
+        let l = ([("component", componentID)] + labels).map { "\($0.0)=\($0.1)" }.joined(separator: ",")
         let u: String
         switch update {
         case .counterAdd(let v): u = "add \(v)"
@@ -16,7 +16,7 @@ final class RecordingMetrics: CustomMetricsBackend {
         }
         calls.withLock { $0.append("\(name){\(l)} \(u)") }
     }
-    func remove(name: String, kind: CustomMetricKind, labels: [(String, String)]) {
+    func remove(name: String, kind: CustomMetricKind, componentID: String, labels: [(String, String)]) {
         calls.withLock { $0.append("remove \(name)") }
     }
 }
@@ -55,12 +55,12 @@ final class RecordingMetrics: CustomMetricsBackend {
         """)
         _ = h.run(["status=500 took=15ms queue=7", "status=200 took=0.5 queue=x"], labels: ["app": "a", "__hidden": "h"])
         let calls = rec.calls.withLock { $0 }
-        #expect(calls.contains("loki_process_custom_errors_total{app=a} add 1.0"))
+        #expect(calls.contains("loki_process_custom_errors_total{component=loki.process.test,app=a} add 1.0"))
         #expect(calls.filter { $0.hasPrefix("loki_process_custom_errors_total") }.count == 1, "value filters")
-        #expect(calls.contains("loki_process_custom_bytes_total{app=a} add 27.0"))
-        #expect(calls.contains("loki_process_custom_queue{app=a} set 7.0"))
-        #expect(calls.contains("loki_process_custom_took_seconds{app=a} observe 0.015 [0.01, 0.1, 1.0]"), "Go durations become seconds")
-        #expect(calls.contains("loki_process_custom_took_seconds{app=a} observe 0.5 [0.01, 0.1, 1.0]"))
+        #expect(calls.contains("loki_process_custom_bytes_total{component=loki.process.test,app=a} add 27.0"))
+        #expect(calls.contains("loki_process_custom_queue{component=loki.process.test,app=a} set 7.0"))
+        #expect(calls.contains("loki_process_custom_took_seconds{component=loki.process.test,app=a} observe 0.015 [0.01, 0.1, 1.0]"), "Go durations become seconds")
+        #expect(calls.contains("loki_process_custom_took_seconds{component=loki.process.test,app=a} observe 0.5 [0.01, 0.1, 1.0]"))
         _ = h.pipeline.flush(nowNanoseconds: Int64.max / 2, force: false, h.ctx)
         #expect(rec.calls.withLock { $0 }.filter { $0.hasPrefix("remove") }.count == 4, "idle series are removed")
     }

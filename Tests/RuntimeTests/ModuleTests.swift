@@ -257,4 +257,26 @@ func sleepUntilCancelled() async {
             }
         }
     }
+
+    /// Metrics are labelled as Alloy's per-component registries label them, and a foreach exports its copies'
+    /// series only with `enable_metrics`.
+    @Test func componentMetricsLabelsAndForeachMetricsSwitch() async throws {
+        #expect(ComponentMetrics.labels(forFullID: "loki.write.default") == ("/", "loki.write.default"))
+        #expect(ComponentMetrics.labels(forFullID: "lib.tagger.a/foreach.x/foreach_b_1/loki.process.p") == ("/lib.tagger.a/foreach.x/foreach_b_1", "loki.process.p"))
+        let dims = ComponentMetrics.dimensions([("component_id", "lib.tagger.a/loki.process.p"), ("reason", "drop")])
+        #expect(dims?.map { "\($0.0)=\($0.1)" } == ["component_id=loki.process.p", "component_path=/lib.tagger.a", "reason=drop"])
+        #expect(ComponentMetrics.dimensions([("role", "pod")])?.map(\.0) == ["role"], "series of no component are left as they are")
+
+        let config = Self.foreach.replacingOccurrences(of: "foreach \"each\"", with: "foreach \"metered\"")
+        let copy = "foreach.metered/foreach_a_1/test.recorder.r"
+        try await withController(try graph(config), experimental: true) { controller in
+            try await waitFor("the copies") { RecorderComponent.running.withLock { $0.contains(copy) } }
+            #expect(ComponentMetrics.isHidden(copy), "enable_metrics defaults to false")
+            #expect(ComponentMetrics.dimensions([("component_id", copy)]) == nil)
+            #expect(!ComponentMetrics.isHidden("foreach.meteredx/foreach_a_1/test.recorder.r"), "only the foreach's own copies")
+            let enabled = config.replacingOccurrences(of: "\tvar        = \"item\"", with: "\tvar        = \"item\"\n\tenable_metrics = true")
+            #expect(!(await controller.reload(try graph(enabled), drainTimeout: .seconds(1))).diagnostics.hasErrors)
+            #expect(!ComponentMetrics.isHidden(copy))
+        }
+    }
 }

@@ -3,8 +3,8 @@ import Codecs
 import LogCore
 
 /// `stage.metrics`: counters, gauges and histograms defined by nested `metric.counter`, `metric.gauge` and
-/// `metric.histogram` blocks, updated from extracted values; series carry the entry's labels (without reserved
-/// ones) and are removed after `max_idle_duration` without an update.
+/// `metric.histogram` blocks, updated from extracted values; series carry the component's labels and the entry's
+/// labels (without reserved ones) and are removed after `max_idle_duration` without an update.
 final class MetricsStage: EntryStage {
     enum Kind { case counter, gauge, histogram }
 
@@ -22,6 +22,8 @@ final class MetricsStage: EntryStage {
     }
 
     let metrics: [Metric]
+    /// The labels every series gets from its component; an entry's labels of these names are left out.
+    static let componentLabels: Set<String> = ["component_id", "component_path"]
     private var lastUpdate: [String: (metric: Int, labels: [(String, String)], at: Int64)] = [:]
 
     init(_ a: inout some StageArguments) {
@@ -90,7 +92,8 @@ final class MetricsStage: EntryStage {
 
     func apply(_ e: inout ProcessEntry, _ ctx: PipelineContext) -> String? {
         guard let backend = CustomMetrics.backend else { return nil }
-        let labels = e.entry.labels.labels.filter { !$0.name.hasPrefix("__") }.map { ($0.name, $0.value) }
+        let labels = e.entry.labels.labels.filter { !$0.name.hasPrefix("__") && !MetricsStage.componentLabels.contains($0.name) }
+            .map { ($0.name, $0.value) }
         let now = WallClock.nowNanoseconds()
         for (i, m) in metrics.enumerated() {
             var update: CustomMetricUpdate? = nil
@@ -113,7 +116,7 @@ final class MetricsStage: EntryStage {
                 }
             }
             guard let update else { continue }
-            backend.update(name: m.name, help: m.help, labels: labels, update)
+            backend.update(name: m.name, help: m.help, componentID: ctx.componentID, labels: labels, update)
             lastUpdate[m.name + "\u{0}" + e.entry.labels.description] = (i, labels, now)
         }
         return nil
@@ -123,7 +126,8 @@ final class MetricsStage: EntryStage {
         guard let backend = CustomMetrics.backend else { return }
         for (key, u) in lastUpdate where force || nowNanoseconds - u.at > metrics[u.metric].maxIdle {
             let m = metrics[u.metric]
-            backend.remove(name: m.name, kind: m.kind == .counter ? .counter : (m.kind == .gauge ? .gauge : .histogram), labels: u.labels)
+            backend.remove(name: m.name, kind: m.kind == .counter ? .counter : (m.kind == .gauge ? .gauge : .histogram),
+                           componentID: ctx.componentID, labels: u.labels)
             lastUpdate[key] = nil
         }
     }

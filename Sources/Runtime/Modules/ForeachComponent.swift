@@ -6,7 +6,8 @@ import Logging
 /// template's components per item of the collection, each in a controller of its own with the item in scope under
 /// `var` and every identifier of the enclosing body as well. Copies are named as Alloy names them
 /// (`foreach_<item>_<n>`), so an item that stays in the collection keeps its running copy; new items get new
-/// copies and copies of removed items are stopped.
+/// copies and copies of removed items are stopped. Without `enable_metrics` the copies' metrics are not exported
+/// (``ComponentMetrics``).
 final class ForeachComponent: ModuleHosting {
     struct Arguments: Sendable {
         var collection: [Value]
@@ -70,10 +71,17 @@ final class ForeachComponent: ModuleHosting {
     actor Children {
         let options: ComponentOptions
         var running: [String: (controller: Controller, fingerprint: UInt64)] = [:]
+        var metricsExported: Bool?
 
         init(options: ComponentOptions) { self.options = options }
 
         func apply(_ a: Arguments) async throws {
+            if metricsExported != a.enableMetrics {
+                // The copies' series are made when their components start: toggling means starting them anew.
+                await stopAll()
+                ComponentMetrics.setExported(a.enableMetrics, under: options.id)
+                metricsExported = a.enableMetrics
+            }
             let wanted = ForeachComponent.copies(a, logger: options.logger)
             let keep = Set(wanted.map(\.id))
             for (id, child) in running where !keep.contains(id) {

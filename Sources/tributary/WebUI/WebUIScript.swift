@@ -46,6 +46,7 @@ enum WebUIScript {
         el("td", {}, link(globalID(c), c.localID)), el("td", {}, state(c.health)), el("td", {}, c.health.message),
         el("td", {}, ...c.dataFlowEdgesTo.flatMap((t, i) => i ? [", ", link(prefix + t, t)] : [link(prefix + t, t)]))));
       view.replaceChildren(el("h1", {id: "list-title"}, moduleID ? "Module " + moduleID : "Components"),
+        ...(moduleID ? [el("p", {}, el("a", {id: "module-graph", href: "/graph/" + urlPath(moduleID)}, "Graph of this module"))] : []),
         el("table", {}, el("tr", {}, el("th", {}, "Component"), el("th", {}, "Health"), el("th", {}, "Message"),
           el("th", {}, "Sends entries to")), ...rows));
     }
@@ -99,8 +100,11 @@ enum WebUIScript {
       });
     }
 
-    async function graph() {
-      const components = await (await fetch(api + "/components")).json();
+    // The top level's pipeline, or one module's.
+    async function graph(moduleID) {
+      const r = await fetch(moduleID ? api + "/modules/" + urlPath(moduleID) + "/components" : api + "/components");
+      if (!r.ok) { view.replaceChildren(el("p", {}, "No module " + moduleID)); return; }
+      const components = await r.json();
       // Columns by depth along references and data flow; rows in order.
       const byID = Object.fromEntries(components.map(c => [c.localID, c]));
       const depth = {};
@@ -136,7 +140,7 @@ enum WebUIScript {
           if (kind === "data") {
             const t2 = document.createElementNS(ns, "text");
             t2.setAttribute("class", "rate"); t2.setAttribute("x", a.x + w + 6); t2.setAttribute("y", a.y + h / 2 - 4);
-            (rateText[c.localID] = rateText[c.localID] || []).push(t2);
+            (rateText[globalID(c)] = rateText[globalID(c)] || []).push(t2);
             svg.append(t2);
           }
         }
@@ -144,7 +148,7 @@ enum WebUIScript {
       for (const c of components) {
         const g = document.createElementNS(ns, "g");
         g.setAttribute("class", "node"); g.setAttribute("data-id", c.localID);
-        const a = document.createElementNS(ns, "a"); a.setAttribute("href", "/component/" + encodeURIComponent(c.localID));
+        const a = document.createElementNS(ns, "a"); a.setAttribute("href", "/component/" + urlPath(globalID(c)));
         const r = document.createElementNS(ns, "rect");
         r.setAttribute("x", pos[c.localID].x); r.setAttribute("y", pos[c.localID].y); r.setAttribute("width", w); r.setAttribute("height", h); r.setAttribute("rx", 4);
         r.setAttribute("style", c.health.state === "healthy" ? "" : "stroke:#c62828;stroke-width:2");
@@ -152,8 +156,8 @@ enum WebUIScript {
         t.setAttribute("x", pos[c.localID].x + 8); t.setAttribute("y", pos[c.localID].y + 21); t.textContent = c.localID;
         a.append(r, t); g.append(a); svg.append(g);
       }
-      view.replaceChildren(el("h1", {}, "Pipeline"), el("p", {class: "muted"}, "Solid arrows: entries (with entries per second while live debugging is enabled); dashed: references."), svg);
-      stream(api + "/graph?window=1", chunk => {
+      view.replaceChildren(el("h1", {id: "graph-title"}, moduleID ? "Module " + moduleID : "Pipeline"), el("p", {class: "muted"}, "Solid arrows: entries (with entries per second while live debugging is enabled); dashed: references."), svg);
+      stream(api + "/graph" + (moduleID ? "/" + urlPath(moduleID) : "") + "?window=1", chunk => {
         if (chunk === null) return;
         const rates = JSON.parse(chunk);
         for (const texts of Object.values(rateText)) texts.forEach(t => t.textContent = "");
@@ -165,6 +169,7 @@ enum WebUIScript {
     if (path.startsWith("/component/")) component(path.slice("/component/".length));
     else if (path.startsWith("/debug/")) debug(path.slice("/debug/".length));
     else if (path.startsWith("/module/")) list(path.slice("/module/".length));
+    else if (path.startsWith("/graph/")) graph(path.slice("/graph/".length));
     else if (path === "/graph") graph();
     else list();
     """#
