@@ -156,7 +156,7 @@ public enum GoFormat {
     private static func plainText(_ v: Value) -> String {
         switch v {
         case .number(let n):
-            if case .float(let d) = n { return cFormat("%g", d) }
+            if case .float(let d) = n { return shortestG(d) }   // Go's %v: shortest representation
             return n.text
         case .string(let s): return s
         case .bool(let b): return b ? "true" : "false"

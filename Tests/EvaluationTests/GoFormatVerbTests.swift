@@ -27,6 +27,11 @@ import Testing
         #expect(try f("%g|%g|%g|%G|%.3g|%g", float(100000), float(1e6), float(0.0001), float(1e-5), float(1234.5678), float(1e21))
                 == "100000|1e+06|0.0001|1E-05|1.23e+03|1e+21")
         #expect(try f("%v|%v|%v|%v", float(1e20), float(0.1), float(-0.0), float(123456789)) == "1e+20|0.1|-0|1.23456789e+08")
+        // Floats inside a list or an object, in a wrong verb and in EXTRA are printed as %v prints them too.
+        #expect(try f("%v|%v", .array([float(1e20), float(1.0 / 3.0)]), .object(["a": float(0.1), "b": float(1e-7)]))
+                == "[1e+20 0.3333333333333333]|map[a:0.1 b:1e-07]")
+        #expect(try f("%d|%s", float(1.0 / 3.0), float(.infinity)) == "%!d(float64=0.3333333333333333)|%!s(float64=+Inf)")
+        #expect(try f("%d", int(1), float(123456789.5)) == "1%!(EXTRA float64=1.234567895e+08)")
         #expect(try f("%+.1f|% .1f|%+e", float(2), float(2), float(2)) == "+2.0| 2.0|+2.000000e+00")
         #expect(try f("%x|%X|%x|%x|%x", float(1), float(3), float(0.1), float(0), float(-2.5))
                 == "0x1p+00|0X1.8P+01|0x1.999999999999ap-04|0x0p+00|-0x1.4p+01")
