@@ -7,32 +7,28 @@ import Runtime
 struct ComponentMetricsFactory: MetricsFactory {
     let wrapped: any MetricsFactory
 
-    private func dimensions(_ dimensions: [(String, String)]) -> [(String, String)]? {
-        ComponentMetrics.dimensions(dimensions)
-    }
-
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        guard let d = self.dimensions(dimensions) else { return NOOPMetricsHandler.instance }
+        guard let d = ComponentMetrics.dimensions(dimensions) else { return NOOPMetricsHandler.instance }
         return wrapped.makeCounter(label: label, dimensions: d)
     }
 
     func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
-        guard let d = self.dimensions(dimensions) else { return NOOPMetricsHandler.instance }
+        guard let d = ComponentMetrics.dimensions(dimensions) else { return NOOPMetricsHandler.instance }
         return wrapped.makeFloatingPointCounter(label: label, dimensions: d)
     }
 
     func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
-        guard let d = self.dimensions(dimensions) else { return NOOPMetricsHandler.instance }
+        guard let d = ComponentMetrics.dimensions(dimensions) else { return NOOPMetricsHandler.instance }
         return wrapped.makeMeter(label: label, dimensions: d)
     }
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
-        guard let d = self.dimensions(dimensions) else { return NOOPMetricsHandler.instance }
+        guard let d = ComponentMetrics.dimensions(dimensions) else { return NOOPMetricsHandler.instance }
         return wrapped.makeRecorder(label: label, dimensions: d, aggregate: aggregate)
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
-        guard let d = self.dimensions(dimensions) else { return NOOPMetricsHandler.instance }
+        guard let d = ComponentMetrics.dimensions(dimensions) else { return NOOPMetricsHandler.instance }
         return wrapped.makeTimer(label: label, dimensions: d)
     }
 

@@ -177,19 +177,13 @@ final class AgentHTTPServer: Sendable {
                             break
                         }
                         let component = probes.component
-                        let promise = loop.makePromise(of: Bool.self)
-                        promise.completeWithTask { await component(id) != nil }
-                        promise.futureResult.whenSuccess { exists in
-                            guard exists else {
-                                selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array("404 page not found\n".utf8))
-                                return
-                            }
+                        whenFound(ctx, notFound: "404 page not found\n", { await component(id) != nil }) { handler in
                             guard WebAPI.liveDebuggingEnabled(id, live) else {
-                                selfBound.value.respond(ctx.value, status: .badRequest, contentType: "text/plain",
-                                                        body: Array("component \(id) does not support live debugging\n".utf8))
+                                handler.respond(ctx.value, status: .badRequest, contentType: "text/plain",
+                                                body: Array("component \(id) does not support live debugging\n".utf8))
                                 return
                             }
-                            let channel = selfBound.value.startStream(ctx.value)
+                            let channel = handler.startStream(ctx.value)
                             let tap = live.tap(for: id)
                             Task { await LiveStreams.debug(channel, tap: tap, sampleProbability: sample) }
                         }
@@ -210,14 +204,8 @@ final class AgentHTTPServer: Sendable {
                             break
                         }
                         let module = probes.module
-                        let promise = loop.makePromise(of: Bool.self)
-                        promise.completeWithTask { await module(moduleID) != nil }
-                        promise.futureResult.whenSuccess { exists in
-                            guard exists else {
-                                selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array("module not found\n".utf8))
-                                return
-                            }
-                            let channel = selfBound.value.startStream(ctx.value)
+                        whenFound(ctx, notFound: "module not found\n", { await module(moduleID) != nil }) { handler in
+                            let channel = handler.startStream(ctx.value)
                             Task { await LiveStreams.graph(channel, hub: live, window: window, module: moduleID) }
                         }
                     case .notFound:
@@ -249,6 +237,23 @@ final class AgentHTTPServer: Sendable {
                 } else {
                     selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array(notFound.utf8))
                 }
+            }
+        }
+
+        /// Runs `then` on the event loop when `exists` finds what the request names; answers 404 with `notFound`
+        /// when it does not.
+        private func whenFound(_ ctx: NIOLoopBound<ChannelHandlerContext>, notFound: String,
+                               _ exists: @escaping @Sendable () async -> Bool, then: @escaping @Sendable (Handler) -> Void) {
+            let loop = ctx.value.eventLoop
+            let selfBound = NIOLoopBound(self, eventLoop: loop)
+            let promise = loop.makePromise(of: Bool.self)
+            promise.completeWithTask { await exists() }
+            promise.futureResult.whenSuccess { found in
+                guard found else {
+                    selfBound.value.respond(ctx.value, status: .notFound, contentType: "text/plain", body: Array(notFound.utf8))
+                    return
+                }
+                then(selfBound.value)
             }
         }
 
